@@ -1,0 +1,452 @@
+package keyspace
+
+import (
+	"strings"
+)
+
+// Record is one effect of a write, as the command that reproduces it
+// (absolute times, explicit IDs, computed values). Args may alias memory
+// that is valid only during the Hooks.Journal call.
+type Record struct {
+	DB   int
+	Args []string
+}
+
+// Event is a keyspace notification: an event of a class on a key.
+type Event struct {
+	DB    int
+	Class uint32
+	Name  string
+	Key   string
+}
+
+// Keyspace-notification classes (notify-keyspace-events flags).
+const (
+	NotifyKeyspace uint32 = 1 << iota // K
+	NotifyKeyevent                    // E
+	NotifyGeneric                     // g
+	NotifyString                      // $
+	NotifyList                        // l
+	NotifySet                         // s
+	NotifyHash                        // h
+	NotifyZSet                        // z
+	NotifyExpired                     // x
+	NotifyEvicted                     // e
+	NotifyStream                      // t
+	NotifyKeyMiss                     // m
+	NotifyModule                      // d
+	NotifyNew                         // n
+	// NotifyAll is the A alias: g$lshzxetd (not m, not n).
+	NotifyAll = NotifyGeneric | NotifyString | NotifyList | NotifySet | NotifyHash |
+		NotifyZSet | NotifyExpired | NotifyEvicted | NotifyStream | NotifyModule
+)
+
+// Ctx is one execution unit: a command, a whole EXEC, a whole script, or
+// a typed Go call. It carries the unit's time snapshot, the shard locks it
+// holds, and the effects to deliver once the locks are released (journal
+// records, notifications, wake-ups of blocked readers).
+//
+// Use: ks.Begin(&c); c.Lock(keys...) or c.Exclusive(); work with Lookup,
+// Create, Delete, ...; c.Unlock(); c.Finish(). A Ctx is used by one
+// goroutine at a time and may be reused after Finish.
+type Ctx struct {
+	ks    *Keyspace
+	hooks *Hooks
+	now   int64
+
+	excl    bool  // this unit runs in an exclusive section
+	ownExcl bool  // ... which this Ctx started
+	held1   int   // the locked shard, when nheld == 1
+	nheld   int   // 0: nothing locked; 1: held1; >1: heldN
+	heldN   []int // locked shard indices, ascending
+
+	lastKey  string
+	lastHash uint64
+
+	records []Record
+	events  []Event
+	ready   []dbKey
+	wakeAll bool
+
+	// BorrowedKeys says the key strings passed in alias a buffer that will
+	// be reused (the server's read buffer): Create then copies the key.
+	BorrowedKeys bool
+	// NoTouch leaves LRU/LFU data alone on lookups (CLIENT NO-TOUCH).
+	NoTouch bool
+	// Loading marks replay of a log or snapshot: nothing expires on
+	// access and no effects are journaled.
+	Loading bool
+}
+
+// Begin prepares c for a new execution unit on ks.
+func (ks *Keyspace) Begin(c *Ctx) {
+	c.ks = ks
+	c.hooks = ks.hooks.Load()
+	c.now = 0
+	c.nheld = 0
+	c.lastKey = ""
+	c.records = c.records[:0]
+	c.events = c.events[:0]
+	c.ready = c.ready[:0]
+	c.wakeAll = false
+}
+
+// Keyspace returns the keyspace c runs on.
+func (c *Ctx) Keyspace() *Keyspace { return c.ks }
+
+// Now returns the unit's time snapshot in unix milliseconds, reading the
+// clock on first use.
+func (c *Ctx) Now() int64 {
+	if c.now == 0 {
+		c.now = c.ks.clock.Now().UnixMilli()
+	}
+	return c.now
+}
+
+// SetNow fixes the unit's time snapshot.
+func (c *Ctx) SetNow(ms int64) { c.now = ms }
+
+func (c *Ctx) hashOf(key string) uint64 {
+	if len(key) == len(c.lastKey) && key == c.lastKey && c.lastHash != 0 {
+		return c.lastHash
+	}
+	h := c.ks.hash(key)
+	c.lastKey, c.lastHash = key, h
+	return h
+}
+
+func (c *Ctx) shardFor(key string) (*shard, uint64) {
+	h := c.hashOf(key)
+	if c.ks.shardBits == 0 {
+		return &c.ks.shards[0], h
+	}
+	return &c.ks.shards[c.ks.shardOf(h)], h
+}
+
+// Lock locks the shards holding keys, in ascending order. It is a no-op
+// inside an exclusive section. Call Unlock before the next Lock.
+func (c *Ctx) Lock(keys ...string) {
+	if c.excl {
+		return
+	}
+	switch len(keys) {
+	case 0:
+		return
+	case 1:
+		_, h := c.shardFor(keys[0])
+		i := 0
+		if c.ks.shardBits > 0 {
+			i = c.ks.shardOf(h)
+		}
+		c.LockShard(i)
+		return
+	}
+	c.heldN = c.heldN[:0]
+	for _, k := range keys {
+		c.heldN = append(c.heldN, c.ks.ShardOf(k))
+	}
+	c.heldN = sortUnique(c.heldN)
+	if len(c.heldN) == 1 {
+		c.LockShard(c.heldN[0])
+		return
+	}
+	c.nheld = len(c.heldN)
+	c.ks.lockShards(c.heldN)
+}
+
+// LockShard locks shard i alone (for walks over the whole keyspace, one
+// shard at a time).
+func (c *Ctx) LockShard(i int) {
+	if c.excl {
+		return
+	}
+	c.held1, c.nheld = i, 1
+	c.ks.lockShard(i)
+}
+
+// Unlock releases the shard locks taken by Lock.
+func (c *Ctx) Unlock() {
+	if c.excl {
+		return
+	}
+	switch {
+	case c.nheld == 1:
+		c.ks.shards[c.held1].mu.Unlock()
+	case c.nheld > 1:
+		for j := len(c.heldN) - 1; j >= 0; j-- {
+			c.ks.shards[c.heldN[j]].mu.Unlock()
+		}
+	}
+	c.nheld = 0
+}
+
+// Exclusive starts an exclusive section: until EndExclusive nothing else
+// runs against the keyspace. Lock and Unlock become no-ops. Nested calls
+// are allowed; only the outermost starts and ends the section.
+func (c *Ctx) Exclusive() {
+	if c.excl {
+		return
+	}
+	c.ks.lockExclusive()
+	c.excl, c.ownExcl = true, true
+}
+
+// InExclusive reports whether c runs in an exclusive section.
+func (c *Ctx) InExclusive() bool { return c.excl }
+
+// JoinExclusive marks c as running inside an exclusive section that its
+// caller already holds (a command inside EXEC or a script).
+func (c *Ctx) JoinExclusive() { c.excl, c.ownExcl = true, false }
+
+// EndExclusive ends the exclusive section started by Exclusive.
+func (c *Ctx) EndExclusive() {
+	if c.excl && c.ownExcl {
+		c.ks.unlockExclusive()
+	}
+	c.excl, c.ownExcl = false, false
+}
+
+func (c *Ctx) table(db int, key string, create bool) (*shard, *table, uint32) {
+	sh, h := c.shardFor(key)
+	t := sh.dbs[db]
+	if t == nil && create {
+		t = new(table)
+		sh.dbs[db] = t
+	}
+	return sh, t, uint32(h)
+}
+
+// Peek returns key's entry without touching LRU/LFU data or hit/miss
+// statistics, deleting it first if it has expired. The key's shard must be
+// locked.
+func (c *Ctx) Peek(db int, key string) *Entry {
+	sh, t, h := c.table(db, key, false)
+	if t == nil {
+		return nil
+	}
+	e := t.find(h, key)
+	if e == nil {
+		return nil
+	}
+	if e.expire != 0 && !c.Loading && c.Now() > e.expire {
+		c.expireEntry(db, sh, t, h, e)
+		return nil
+	}
+	return e
+}
+
+// Lookup is a read lookup: like Peek, and it counts a keyspace hit or
+// miss, fires the keymiss event on a miss, and updates the LRU/LFU data.
+func (c *Ctx) Lookup(db int, key string) *Entry {
+	e := c.Peek(db, key)
+	if e == nil {
+		c.ks.Stats.KeyspaceMisses.Add(1)
+		c.Notify(db, NotifyKeyMiss, "keymiss", key)
+		return nil
+	}
+	c.ks.Stats.KeyspaceHits.Add(1)
+	if !c.NoTouch {
+		c.touchAccess(e)
+	}
+	return e
+}
+
+// LookupNoTouch is a read lookup that counts hits and misses (and fires
+// keymiss) but leaves LRU/LFU data alone: TTL, EXISTS, TYPE use it.
+func (c *Ctx) LookupNoTouch(db int, key string) *Entry {
+	e := c.Peek(db, key)
+	if e == nil {
+		c.ks.Stats.KeyspaceMisses.Add(1)
+		c.Notify(db, NotifyKeyMiss, "keymiss", key)
+		return nil
+	}
+	c.ks.Stats.KeyspaceHits.Add(1)
+	return e
+}
+
+// LookupWrite is a write lookup: like Peek, and it updates LRU/LFU data.
+func (c *Ctx) LookupWrite(db int, key string) *Entry {
+	e := c.Peek(db, key)
+	if e != nil && !c.NoTouch {
+		c.touchAccess(e)
+	}
+	return e
+}
+
+// touchAccess records an access for eviction: the LRU clock by default,
+// or whatever the installed AccessPolicy computes (LFU).
+func (c *Ctx) touchAccess(e *Entry) {
+	if p := c.ks.access.Load(); p != nil {
+		e.access = (*p).OnAccess(e.access)
+		return
+	}
+	e.access = c.ks.lruClock.Load()
+}
+
+// Create inserts key, which must be absent (call Peek/Lookup first), and
+// returns its entry with no value yet. The caller must store a value.
+func (c *Ctx) Create(db int, key string) *Entry {
+	_, t, h := c.table(db, key, true)
+	if c.BorrowedKeys {
+		key = strings.Clone(key)
+	}
+	e := t.insert(h, key)
+	if p := c.ks.access.Load(); p != nil {
+		e.access = (*p).OnCreate()
+	} else {
+		e.access = c.ks.lruClock.Load()
+	}
+	return e
+}
+
+// Delete removes key if it exists and reports whether it did. It does not
+// expire-check: an expired key is deleted and counts as deleted only if
+// it was still alive (like Redis, a lazily expired key reports 0).
+func (c *Ctx) Delete(db int, key string) bool {
+	e := c.Peek(db, key)
+	if e == nil {
+		return false
+	}
+	c.Remove(db, e)
+	return true
+}
+
+// Remove deletes the entry e (found by Peek/Lookup in db).
+func (c *Ctx) Remove(db int, e *Entry) {
+	sh, t, h := c.table(db, e.key, false)
+	_ = sh
+	t.remove(h, e)
+}
+
+// SetExpire sets e's absolute expiry in unix ms; 0 removes it.
+func (c *Ctx) SetExpire(db int, e *Entry, at int64) {
+	if (e.expire == 0) != (at == 0) {
+		_, t, _ := c.table(db, e.key, false)
+		if at == 0 {
+			t.ttl--
+		} else {
+			t.ttl++
+		}
+	}
+	e.expire = at
+}
+
+func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
+	key := e.key
+	t.remove(h, e)
+	c.ks.Stats.ExpiredKeys.Add(1)
+	c.Notify(db, NotifyExpired, "expired", key)
+	c.Propagate(db, "DEL", key)
+	c.touchShard(sh, db, key)
+}
+
+// Touch signals that key was modified: WATCHers of it become dirty. The
+// key's shard must be locked.
+func (c *Ctx) Touch(db int, key string) {
+	sh, _ := c.shardFor(key)
+	c.touchShard(sh, db, key)
+}
+
+func (c *Ctx) touchShard(sh *shard, db int, key string) {
+	if len(sh.watch) == 0 {
+		return
+	}
+	ws, ok := sh.watch[dbKey{db, key}]
+	if !ok {
+		return
+	}
+	var exists bool
+	if t := sh.dbs[db]; t != nil {
+		exists = t.find(uint32(c.hashOf(key)), key) != nil
+	}
+	for _, w := range ws {
+		w.touched(db, key, exists)
+	}
+}
+
+// Notify records a keyspace event to publish after the unit, when the
+// notify-keyspace-events configuration enables its class.
+func (c *Ctx) Notify(db int, class uint32, event, key string) {
+	f := c.ks.notifyFlags.Load()
+	if f&class == 0 || f&(NotifyKeyspace|NotifyKeyevent) == 0 || c.hooks == nil || c.hooks.Notify == nil {
+		return
+	}
+	c.events = append(c.events, Event{DB: db, Class: class, Name: event, Key: strings.Clone(key)})
+}
+
+// Journaling reports whether effects are being recorded (so callers can
+// skip building records).
+func (c *Ctx) Journaling() bool {
+	return !c.Loading && c.hooks != nil && c.hooks.Journal != nil
+}
+
+// Propagate records the effect of a write as a command. The strings must
+// stay valid until Finish returns.
+func (c *Ctx) Propagate(db int, args ...string) {
+	if !c.Journaling() {
+		return
+	}
+	c.records = append(c.records, Record{DB: db, Args: args})
+}
+
+// Records returns the effects recorded so far.
+func (c *Ctx) Records() []Record { return c.records }
+
+// SignalReady records that key received data that blocked readers may be
+// waiting for. The key's shard must be locked.
+func (c *Ctx) SignalReady(db int, key string) {
+	sh, _ := c.shardFor(key)
+	if len(sh.waiters) == 0 {
+		return
+	}
+	if _, ok := sh.waiters[dbKey{db, key}]; ok {
+		c.ready = append(c.ready, dbKey{db, strings.Clone(key)})
+	}
+}
+
+// Finish delivers the unit's effects: journal records, notifications and
+// wake-ups. Call it after Unlock/EndExclusive, before the key strings
+// passed in are reused.
+func (c *Ctx) Finish() {
+	if len(c.records) > 0 {
+		if len(c.records) > 1 && c.records[0].Args[0] != "MULTI" {
+			c.WrapRecords()
+		}
+		if c.hooks != nil && c.hooks.Journal != nil {
+			c.hooks.Journal(c.records)
+		}
+		clear(c.records)
+		c.records = c.records[:0]
+	}
+	if len(c.events) > 0 {
+		if c.hooks != nil && c.hooks.Notify != nil {
+			c.hooks.Notify(c.events)
+		}
+		clear(c.events)
+		c.events = c.events[:0]
+	}
+	if c.wakeAll {
+		c.wakeAll = false
+		c.ks.WakeAll()
+	}
+	if len(c.ready) > 0 {
+		for _, k := range c.ready {
+			c.ks.wake(k)
+		}
+		clear(c.ready)
+		c.ready = c.ready[:0]
+	}
+}
+
+// WrapRecords wraps the unit's journal records in MULTI/EXEC when there is
+// more than one, so a replay applies them atomically.
+func (c *Ctx) WrapRecords() {
+	if len(c.records) < 2 {
+		return
+	}
+	db := c.records[0].DB
+	c.records = append(c.records, Record{}, Record{})
+	copy(c.records[1:], c.records[:len(c.records)-2])
+	c.records[0] = Record{DB: db, Args: []string{"MULTI"}}
+	c.records[len(c.records)-1] = Record{DB: c.records[len(c.records)-2].DB, Args: []string{"EXEC"}}
+}

@@ -1,0 +1,268 @@
+package keyspace
+
+import (
+	"hash/maphash"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultShards is the number of shards when Options.Shards is zero.
+// Chosen by bench/: beyond 64 the parallel GET/SET numbers on 2-8 cores do
+// not improve while SCAN, FLUSHALL and exclusive sections get slower.
+const DefaultShards = 64
+
+// DefaultDatabases is Redis's default "databases" setting.
+const DefaultDatabases = 16
+
+// Config configures a Keyspace.
+type Config struct {
+	// Databases is the number of logical databases. Default: 16.
+	Databases int
+	// Shards is the number of lock shards, a power of two. Default: 64.
+	Shards int
+	// Clock tells the time. Default: SystemClock.
+	Clock Clock
+}
+
+// shard is one lock's worth of the keyspace: its share of every database,
+// plus the WATCH and blocking-waiter registrations of the keys it holds.
+type shard struct {
+	mu sync.Mutex
+	// Guarded by mu (or by the exclusive section):
+	dbs     []*table
+	watch   map[dbKey][]*Watcher
+	waiters map[dbKey]*waitQueue
+	_       [40]byte // keep neighbouring shards' locks on separate cache lines
+}
+
+type dbKey struct {
+	db  int
+	key string
+}
+
+// Keyspace is the lock-sharded store of every database's keys.
+type Keyspace struct {
+	shards    []shard
+	shardBits uint
+	seed      maphash.Seed
+	clock     Clock
+	dbs       int
+
+	excl atomic.Bool // an exclusive section is running or starting
+	xmu  sync.Mutex  // held for the whole exclusive section
+
+	notifyFlags atomic.Uint32
+	hooks       atomic.Pointer[Hooks]
+	lruClock    atomic.Uint32
+	access      atomic.Pointer[AccessPolicy]
+
+	// Stats counts keyspace events for INFO.
+	Stats Stats
+
+	expireMu sync.Mutex // serializes active-expiry cycles
+	expCur   []uint32   // per shard/db cursor of the active expiry walk
+	expDB    int
+}
+
+// Stats are the keyspace's counters; all fields are read and written
+// atomically.
+type Stats struct {
+	ExpiredKeys    atomic.Int64
+	KeyspaceHits   atomic.Int64
+	KeyspaceMisses atomic.Int64
+	EvictedKeys    atomic.Int64
+}
+
+// Hooks are the callbacks through which the rest of embedis observes
+// writes. Each is optional. They are called after the execution unit has
+// released every lock, in the order the effects happened.
+type Hooks struct {
+	// Journal receives the effects of an execution unit as commands (the
+	// append-only log's records). It may block (appendfsync always).
+	Journal func(records []Record)
+	// Notify receives keyspace events when notifications are enabled.
+	Notify func(events []Event)
+}
+
+// New builds an empty keyspace.
+func New(cfg Config) *Keyspace {
+	if cfg.Databases <= 0 {
+		cfg.Databases = DefaultDatabases
+	}
+	if cfg.Shards <= 0 {
+		cfg.Shards = DefaultShards
+	}
+	bits := uint(0)
+	for 1<<bits < cfg.Shards {
+		bits++
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	ks := &Keyspace{
+		shards:    make([]shard, 1<<bits),
+		shardBits: bits,
+		seed:      maphash.MakeSeed(),
+		clock:     cfg.Clock,
+		dbs:       cfg.Databases,
+	}
+	for i := range ks.shards {
+		ks.shards[i].dbs = make([]*table, cfg.Databases)
+	}
+	ks.expCur = make([]uint32, len(ks.shards)*cfg.Databases)
+	ks.UpdateLRUClock(ks.clock.Now())
+	return ks
+}
+
+// Databases returns the number of logical databases.
+func (ks *Keyspace) Databases() int { return ks.dbs }
+
+// NumShards returns the number of lock shards.
+func (ks *Keyspace) NumShards() int { return len(ks.shards) }
+
+// Clock returns the keyspace's clock.
+func (ks *Keyspace) Clock() Clock { return ks.clock }
+
+// SetHooks installs the write observers (nil removes them).
+func (ks *Keyspace) SetHooks(h *Hooks) { ks.hooks.Store(h) }
+
+// SetNotifyFlags sets the notify-keyspace-events class mask (see the Notify*
+// constants). 0 disables notifications.
+func (ks *Keyspace) SetNotifyFlags(f uint32) { ks.notifyFlags.Store(f) }
+
+// NotifyFlags returns the notify-keyspace-events class mask.
+func (ks *Keyspace) NotifyFlags() uint32 { return ks.notifyFlags.Load() }
+
+// UpdateLRUClock sets the coarse LRU clock (seconds, 24 bits) from t.
+func (ks *Keyspace) UpdateLRUClock(t time.Time) {
+	ks.lruClock.Store(uint32(t.Unix()) & (1<<24 - 1))
+}
+
+// LRUClock returns the coarse LRU clock.
+func (ks *Keyspace) LRUClock() uint32 { return ks.lruClock.Load() }
+
+func (ks *Keyspace) hash(key string) uint64 { return maphash.String(ks.seed, key) }
+
+func (ks *Keyspace) shardOf(h uint64) int {
+	return int(h >> (64 - ks.shardBits) & (1<<ks.shardBits - 1))
+}
+
+// ShardOf returns the index of the shard that holds key.
+func (ks *Keyspace) ShardOf(key string) int {
+	if ks.shardBits == 0 {
+		return 0
+	}
+	return ks.shardOf(ks.hash(key))
+}
+
+// lockShard locks one shard, waiting out any exclusive section.
+func (ks *Keyspace) lockShard(i int) {
+	sh := &ks.shards[i]
+	for {
+		sh.mu.Lock()
+		if !ks.excl.Load() {
+			return
+		}
+		sh.mu.Unlock()
+		ks.xmu.Lock()
+		ks.xmu.Unlock() //nolint:staticcheck // wait for the exclusive section to end
+	}
+}
+
+// lockShards locks a sorted, duplicate-free list of shards in ascending
+// order, waiting out any exclusive section.
+func (ks *Keyspace) lockShards(idx []int) {
+	for {
+		for _, i := range idx {
+			ks.shards[i].mu.Lock()
+		}
+		if !ks.excl.Load() {
+			return
+		}
+		for _, i := range idx {
+			ks.shards[i].mu.Unlock()
+		}
+		ks.xmu.Lock()
+		ks.xmu.Unlock() //nolint:staticcheck
+	}
+}
+
+// lockExclusive starts an exclusive section: when it returns no other
+// goroutine holds or will take a shard lock until unlockExclusive.
+func (ks *Keyspace) lockExclusive() {
+	ks.xmu.Lock()
+	ks.excl.Store(true)
+	for i := range ks.shards {
+		ks.shards[i].mu.Lock()
+		ks.shards[i].mu.Unlock() //nolint:staticcheck // drain holders that got in first
+	}
+}
+
+func (ks *Keyspace) unlockExclusive() {
+	ks.excl.Store(false)
+	ks.xmu.Unlock()
+}
+
+func sortUnique(a []int) []int {
+	if len(a) < 2 {
+		return a
+	}
+	sort.Ints(a)
+	j := 1
+	for i := 1; i < len(a); i++ {
+		if a[i] != a[j-1] {
+			a[j] = a[i]
+			j++
+		}
+	}
+	return a[:j]
+}
+
+// DBSize returns the number of keys in db, counting keys that have
+// logically expired but were not reclaimed yet (as Redis's DBSIZE does).
+// It takes each shard's lock in turn, so it is not a point-in-time count
+// unless called inside an exclusive section via Ctx.DBSize.
+func (ks *Keyspace) DBSize(db int) int {
+	n := 0
+	for i := range ks.shards {
+		ks.lockShard(i)
+		if t := ks.shards[i].dbs[db]; t != nil {
+			n += t.live
+		}
+		ks.shards[i].mu.Unlock()
+	}
+	return n
+}
+
+// DBStats returns, for db, the number of keys and of keys with an expiry.
+func (ks *Keyspace) DBStats(db int) (keys, expires int) {
+	for i := range ks.shards {
+		ks.lockShard(i)
+		if t := ks.shards[i].dbs[db]; t != nil {
+			keys += t.live
+			expires += t.ttl
+		}
+		ks.shards[i].mu.Unlock()
+	}
+	return
+}
+
+// AccessPolicy computes the eviction metadata word of an entry: the LFU
+// policies install one; without one the word is the coarse LRU clock.
+type AccessPolicy interface {
+	// OnAccess returns the new word for an entry that was just accessed.
+	OnAccess(old uint32) uint32
+	// OnCreate returns the word for a new entry.
+	OnCreate() uint32
+}
+
+// SetAccessPolicy installs p (nil restores the LRU clock).
+func (ks *Keyspace) SetAccessPolicy(p AccessPolicy) {
+	if p == nil {
+		ks.access.Store(nil)
+		return
+	}
+	ks.access.Store(&p)
+}

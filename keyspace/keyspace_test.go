@@ -1,0 +1,363 @@
+package keyspace
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type manualClock struct{ ms atomic.Int64 }
+
+func (m *manualClock) Now() time.Time          { return time.UnixMilli(m.ms.Load()) }
+func (m *manualClock) Advance(d time.Duration) { m.ms.Add(d.Milliseconds()) }
+
+func newClock() *manualClock {
+	c := &manualClock{}
+	c.ms.Store(1_700_000_000_000)
+	return c
+}
+
+func setStr(ks *Keyspace, db int, key, val string, exp int64) {
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock(key)
+	e := c.LookupWrite(db, key)
+	if e == nil {
+		e = c.Create(db, key)
+	}
+	e.SetStr(val)
+	c.SetExpire(db, e, exp)
+	c.Touch(db, key)
+	c.Unlock()
+	c.Finish()
+}
+
+func getStr(ks *Keyspace, db int, key string) (string, bool) {
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock(key)
+	defer c.Unlock()
+	e := c.Lookup(db, key)
+	if e == nil {
+		return "", false
+	}
+	return e.Str(), true
+}
+
+func del(ks *Keyspace, db int, key string) bool {
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock(key)
+	defer c.Unlock()
+	return c.Delete(db, key)
+}
+
+func TestTable_RandomOps_MatchMap(t *testing.T) {
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(uint64(seed), 1))
+	ks := New(Config{Shards: 4, Clock: newClock()})
+	model := map[string]string{}
+	for i := 0; i < 200000; i++ {
+		k := "k" + strconv.Itoa(r.IntN(5000))
+		switch r.IntN(3) {
+		case 0, 1:
+			v := strconv.Itoa(i)
+			setStr(ks, 0, k, v, 0)
+			model[k] = v
+		case 2:
+			_, inModel := model[k]
+			assert.Equal(t, inModel, del(ks, 0, k), "delete %s", k)
+			delete(model, k)
+		}
+		if i%20000 == 0 {
+			require.Equal(t, len(model), ks.DBSize(0))
+			for mk, mv := range model {
+				v, ok := getStr(ks, 0, mk)
+				require.True(t, ok, mk)
+				require.Equal(t, mv, v)
+			}
+		}
+	}
+	require.Equal(t, len(model), ks.DBSize(0))
+	for k := range model {
+		require.True(t, del(ks, 0, k))
+	}
+	require.Equal(t, 0, ks.DBSize(0))
+}
+
+func TestEntry_MutableStr_CopiesOnRead(t *testing.T) {
+	ks := New(Config{Clock: newClock()})
+	setStr(ks, 0, "k", "abc", 0)
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock("k")
+	e := c.Lookup(0, "k")
+	b := e.MutableStr(6)
+	copy(b[3:], "def")
+	got := e.Str()
+	b[0] = 'X'
+	assert.Equal(t, "abcdef", got, "Str of a mutable value must be a copy")
+	assert.Equal(t, "Xbcdef", e.StrView())
+	assert.True(t, e.IsRaw())
+	c.Unlock()
+}
+
+func TestLookup_ExpiryIsStrict(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk})
+	now := clk.ms.Load()
+	setStr(ks, 0, "k", "v", now+10)
+	clk.Advance(10 * time.Millisecond) // now == expireAt: still alive
+	_, ok := getStr(ks, 0, "k")
+	assert.True(t, ok, "a key whose expiry equals now is alive")
+	clk.Advance(time.Millisecond)
+	_, ok = getStr(ks, 0, "k")
+	assert.False(t, ok)
+	assert.Equal(t, int64(1), ks.Stats.ExpiredKeys.Load())
+	assert.Equal(t, 0, ks.DBSize(0))
+}
+
+func TestCtx_TimeFrozenPerUnit(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk})
+	now := clk.ms.Load()
+	setStr(ks, 0, "k", "v", now+5)
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock("k")
+	require.NotNil(t, c.Lookup(0, "k"))
+	clk.Advance(time.Second)
+	assert.NotNil(t, c.Lookup(0, "k"), "no key expires inside one unit")
+	c.Unlock()
+	_, ok := getStr(ks, 0, "k")
+	assert.False(t, ok)
+}
+
+func TestActiveExpire_MillionKeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: skipping the 1M-key active expiry test")
+	}
+	clk := newClock()
+	ks := New(Config{Clock: clk})
+	now := clk.ms.Load()
+	const n = 1_000_000
+	for i := 0; i < n; i++ {
+		exp := now + 1000 + int64(i%1000)
+		if i%10 == 0 {
+			exp = 0 // 10% persistent keys must survive
+		}
+		setStr(ks, i%2, "key:"+strconv.Itoa(i), "v", exp)
+	}
+	require.Equal(t, n, ks.DBSize(0)+ks.DBSize(1))
+	// nothing has expired yet: a cycle deletes nothing
+	assert.Equal(t, 0, ks.ActiveExpireCycle(time.Second))
+	clk.Advance(3 * time.Second)
+	total := 0
+	for i := 0; i < 1000; i++ {
+		d := ks.ActiveExpireCycle(25 * time.Millisecond)
+		total += d
+		if d == 0 {
+			break
+		}
+	}
+	assert.Equal(t, n-n/10, total)
+	assert.Equal(t, n/10, ks.DBSize(0)+ks.DBSize(1))
+	_, ok := getStr(ks, 0, "key:0")
+	assert.True(t, ok)
+}
+
+func TestActiveExpire_NeverReturnsExpiredKey(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk, Shards: 8})
+	now := clk.ms.Load()
+	for i := 0; i < 10000; i++ {
+		setStr(ks, 0, "k"+strconv.Itoa(i), "v", now+int64(i))
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				ks.ActiveExpireCycle(time.Millisecond)
+			}
+		}
+	}()
+	for step := 0; step < 100; step++ {
+		clk.Advance(100 * time.Millisecond)
+		cur := clk.ms.Load()
+		for i := 0; i < 10000; i += 97 {
+			_, ok := getStr(ks, 0, "k"+strconv.Itoa(i))
+			if now+int64(i) < cur {
+				require.False(t, ok, "key k%d returned after its time", i)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+func TestScan_ReturnsEveryStableKey(t *testing.T) {
+	ks := New(Config{Shards: 16, Clock: newClock()})
+	for i := 0; i < 5000; i++ {
+		setStr(ks, 0, "stable"+strconv.Itoa(i), "v", 0)
+	}
+	seen := map[string]int{}
+	var cur uint64
+	iter := 0
+	for {
+		var c Ctx
+		ks.Begin(&c)
+		var got []string
+		cur = c.Scan(0, cur, 10, func(e *Entry) { got = append(got, e.Key()) })
+		for _, k := range got {
+			seen[k]++
+		}
+		// churn: add and delete other keys between calls
+		for j := 0; j < 20; j++ {
+			k := fmt.Sprintf("churn%d", iter*20+j)
+			setStr(ks, 0, k, "v", 0)
+			if j%2 == 0 {
+				del(ks, 0, k)
+			}
+		}
+		iter++
+		if cur == 0 {
+			break
+		}
+		require.Less(t, iter, 100000)
+	}
+	for i := 0; i < 5000; i++ {
+		assert.Equal(t, 1, seen["stable"+strconv.Itoa(i)], "stable%d", i)
+	}
+}
+
+func TestExclusive_ExcludesShardHolders(t *testing.T) {
+	ks := New(Config{Shards: 8, Clock: newClock()})
+	var inExcl atomic.Bool
+	var bad atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 2000; i++ {
+				var c Ctx
+				ks.Begin(&c)
+				k1, k2 := "a"+strconv.Itoa(i), "b"+strconv.Itoa(g)
+				c.Lock(k1, k2)
+				if inExcl.Load() {
+					bad.Add(1)
+				}
+				c.Unlock()
+			}
+		}(g)
+	}
+	for i := 0; i < 200; i++ {
+		var c Ctx
+		ks.Begin(&c)
+		c.Exclusive()
+		inExcl.Store(true)
+		time.Sleep(10 * time.Microsecond)
+		inExcl.Store(false)
+		c.EndExclusive()
+	}
+	wg.Wait()
+	assert.Zero(t, bad.Load())
+}
+
+func TestWatch_TouchAndExpiry(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk})
+	now := clk.ms.Load()
+	setStr(ks, 0, "w", "1", 0)
+	setStr(ks, 0, "e", "1", now+100)
+	setStr(ks, 0, "gone", "1", now-1) // already expired when watched
+
+	var w Watcher
+	var c Ctx
+	ks.Begin(&c)
+	c.Watch(&w, 0, "e")
+	c.Watch(&w, 0, "gone")
+	assert.False(t, w.Dirty())
+
+	// reclaiming the already-expired key is not a change
+	_, ok := getStr(ks, 0, "gone")
+	assert.False(t, ok)
+	assert.False(t, w.Dirty())
+
+	// the live key expiring without being touched dirties at EXEC
+	clk.Advance(time.Second)
+	ks.Begin(&c)
+	c.CheckExpired(&w)
+	assert.True(t, w.Dirty())
+	c.Unwatch(&w)
+	assert.False(t, w.Dirty())
+
+	// a write to a watched key dirties, in any client
+	ks.Begin(&c)
+	c.Watch(&w, 0, "w")
+	setStr(ks, 0, "w", "2", 0)
+	assert.True(t, w.Dirty())
+	c.Unwatch(&w)
+	// other databases are distinct
+	ks.Begin(&c)
+	c.Watch(&w, 0, "w")
+	setStr(ks, 1, "w", "2", 0)
+	assert.False(t, w.Dirty())
+	c.Unwatch(&w)
+}
+
+func TestSwapAndFlush(t *testing.T) {
+	ks := New(Config{Clock: newClock()})
+	setStr(ks, 0, "a", "0", 0)
+	setStr(ks, 1, "b", "1", 0)
+	var c Ctx
+	ks.Begin(&c)
+	c.SwapDB(0, 1)
+	c.Finish()
+	_, ok := getStr(ks, 0, "b")
+	assert.True(t, ok)
+	_, ok = getStr(ks, 1, "a")
+	assert.True(t, ok)
+	ks.Begin(&c)
+	c.FlushDB(0)
+	c.Finish()
+	assert.Equal(t, 0, ks.DBSize(0))
+	assert.Equal(t, 1, ks.DBSize(1))
+}
+
+func TestJournal_RecordsAfterUnlock(t *testing.T) {
+	ks := New(Config{Clock: newClock()})
+	var got [][]string
+	ks.SetHooks(&Hooks{Journal: func(rs []Record) {
+		// the shard must be free again: lock it ourselves
+		var c Ctx
+		ks.Begin(&c)
+		c.Lock("k")
+		c.Unlock()
+		for _, r := range rs {
+			got = append(got, append([]string(nil), r.Args...))
+		}
+	}})
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock("k")
+	c.Propagate(0, "SET", "k", "v")
+	c.Propagate(0, "PEXPIREAT", "k", "1")
+	c.Unlock()
+	c.Finish()
+	assert.Equal(t, [][]string{{"MULTI"}, {"SET", "k", "v"}, {"PEXPIREAT", "k", "1"}, {"EXEC"}}, got)
+}

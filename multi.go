@@ -1,0 +1,95 @@
+package embedis
+
+import (
+	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/resp"
+)
+
+func init() {
+	register(&Command{Name: "multi", Arity: 1, Group: "transactions", flags: flagNoScript | flagLoading | flagStale | flagFast | flagAllowBusy, run: cmdMulti})
+	register(&Command{Name: "exec", Arity: 1, Group: "transactions", flags: flagNoScript | flagLoading | flagStale | flagSkipMonitor | flagSelfLock, run: cmdExec})
+	register(&Command{Name: "discard", Arity: 1, Group: "transactions", flags: flagNoScript | flagLoading | flagStale | flagFast | flagAllowBusy, run: cmdDiscard})
+	register(&Command{Name: "watch", Arity: -2, FirstKey: 1, LastKey: -1, Group: "transactions", flags: flagNoScript | flagLoading | flagStale | flagFast | flagAllowBusy | flagSelfLock, run: cmdWatch})
+	register(&Command{Name: "unwatch", Arity: 1, Group: "transactions", flags: flagNoScript | flagLoading | flagStale | flagFast | flagAllowBusy, run: cmdUnwatch})
+}
+
+func cmdMulti(x *Exec) {
+	if x.sess.multi != nil {
+		x.errStr("ERR MULTI calls can not be nested")
+		return
+	}
+	x.sess.multi = &multiState{}
+	x.ok()
+}
+
+func cmdDiscard(x *Exec) {
+	if x.sess.multi == nil {
+		x.errStr("ERR DISCARD without MULTI")
+		return
+	}
+	x.sess.multi = nil
+	x.sess.unwatch()
+	x.ok()
+}
+
+func cmdWatch(x *Exec) {
+	if x.sess.multi != nil {
+		x.errStr("ERR WATCH inside MULTI is not allowed")
+		return
+	}
+	if x.sess.watcher == nil {
+		x.sess.watcher = &keyspace.Watcher{}
+	}
+	for i := 1; i < len(x.args); i++ {
+		x.c.Watch(x.sess.watcher, x.db, x.arg(i))
+	}
+	x.ok()
+}
+
+func cmdUnwatch(x *Exec) {
+	x.sess.unwatch()
+	x.ok()
+}
+
+func cmdExec(x *Exec) {
+	sess := x.sess
+	m := sess.multi
+	if m == nil {
+		x.errStr("ERR EXEC without MULTI")
+		return
+	}
+	sess.multi = nil
+	if m.dirty {
+		x.errStr(ErrExecAbort.msg)
+		sess.unwatch()
+		return
+	}
+	x.c.Exclusive()
+	if w := sess.watcher; w != nil && w.Len() > 0 {
+		x.c.CheckExpired(w)
+		if w.Dirty() {
+			x.c.EndExclusive()
+			sess.unwatch()
+			x.w.NullArray()
+			return
+		}
+	}
+	x.w.ArrayLen(len(m.queue))
+	for i, args := range m.queue {
+		y := Exec{s: x.s, sess: sess, c: x.c, w: x.w, args: args, db: sess.db, cmd: m.cmds[i]}
+		y.cmd.run(&y)
+	}
+	x.c.WrapRecords()
+	x.c.EndExclusive()
+	sess.unwatch()
+}
+
+// execQueued is used by tests: it reports how many commands are queued.
+func (sess *Session) execQueued() int {
+	if sess.multi == nil {
+		return 0
+	}
+	return len(sess.multi.queue)
+}
+
+var _ resp.ReplyWriter = (resp.ReplyWriter)(nil)

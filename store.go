@@ -1,0 +1,202 @@
+package embedis
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/embedis/embedis/keyspace"
+)
+
+// Clock tells the time; inject one with Options.Clock to control expiry in
+// tests. The store reads it at most once per command, transaction or
+// script.
+type Clock = keyspace.Clock
+
+// Options configure a Store. The zero value (or a nil *Options) gives a
+// working in-memory store with Redis's defaults.
+type Options struct {
+	// Databases is the number of logical databases (redis "databases").
+	// Default: 16.
+	Databases int
+	// Shards is the number of lock shards; rounded up to a power of two.
+	// Default: 64.
+	Shards int
+	// Clock tells the time. Default: the system clock.
+	Clock Clock
+	// Hz is how many times a second background tasks (active expiry, the
+	// LRU clock) run, as Redis's "hz". Default: 10.
+	Hz int
+	// DisableActiveExpire turns the background expiry cycle off; keys then
+	// expire only when accessed (or via Store.ActiveExpire). Default: false.
+	DisableActiveExpire bool
+	// ProtoMaxBulkLen is the largest string value in bytes
+	// ("proto-max-bulk-len"). Default: 512 MiB.
+	ProtoMaxBulkLen int64
+	// NotifyKeyspaceEvents is the notify-keyspace-events flag string.
+	// Default: "" (off).
+	NotifyKeyspaceEvents string
+}
+
+func (o *Options) withDefaults() (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.Databases == 0 {
+		r.Databases = keyspace.DefaultDatabases
+	}
+	if r.Databases < 1 || r.Databases > 1<<20 {
+		return r, fmt.Errorf("embedis: Options.Databases must be between 1 and %d, got %d", 1<<20, r.Databases)
+	}
+	if r.Shards == 0 {
+		r.Shards = keyspace.DefaultShards
+	}
+	if r.Shards < 1 || r.Shards > 1<<16 {
+		return r, fmt.Errorf("embedis: Options.Shards must be between 1 and 65536, got %d", r.Shards)
+	}
+	if r.Hz == 0 {
+		r.Hz = 10
+	}
+	if r.Hz < 1 || r.Hz > 500 {
+		return r, fmt.Errorf("embedis: Options.Hz must be between 1 and 500, got %d", r.Hz)
+	}
+	if r.ProtoMaxBulkLen == 0 {
+		r.ProtoMaxBulkLen = 512 << 20
+	}
+	if r.ProtoMaxBulkLen < 1<<20 {
+		return r, fmt.Errorf("embedis: Options.ProtoMaxBulkLen must be at least 1 MiB, got %d", r.ProtoMaxBulkLen)
+	}
+	if _, err := parseNotifyFlags(r.NotifyKeyspaceEvents); err != nil {
+		return r, fmt.Errorf("embedis: Options.NotifyKeyspaceEvents: %v", err)
+	}
+	if r.Clock == nil {
+		r.Clock = keyspace.SystemClock{}
+	}
+	return r, nil
+}
+
+// Store is an embedded Redis: every database, with typed accessors and a
+// command interface. The methods promoted from DB act on database 0; use
+// Select(n) for another. A Store is safe for concurrent use by any number of
+// goroutines.
+type Store struct {
+	*DB
+	ks   *keyspace.Keyspace
+	dbs  []*DB
+	opts Options
+
+	maxBulk atomic.Int64
+
+	closed atomic.Bool
+	stop   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// DB is one logical database of a Store. It has the typed accessors; its
+// methods are safe for concurrent use.
+type DB struct {
+	s   *Store
+	idx int
+}
+
+// Open creates a Store. A nil opts gives an in-memory store with Redis's
+// defaults. The store runs a background goroutine (active expiry) until
+// Close.
+func Open(opts *Options) (*Store, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	ks := keyspace.New(keyspace.Config{Databases: o.Databases, Shards: o.Shards, Clock: o.Clock})
+	s := &Store{ks: ks, opts: o, stop: make(chan struct{})}
+	s.maxBulk.Store(o.ProtoMaxBulkLen)
+	flags, _ := parseNotifyFlags(o.NotifyKeyspaceEvents)
+	ks.SetNotifyFlags(flags)
+	s.dbs = make([]*DB, o.Databases)
+	for i := range s.dbs {
+		s.dbs[i] = &DB{s: s, idx: i}
+	}
+	s.DB = s.dbs[0]
+	s.wg.Add(1)
+	go s.cron()
+	return s, nil
+}
+
+// MustOpen is Open that panics on error; handy in tests and examples.
+func MustOpen(opts *Options) *Store {
+	s, err := Open(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Close stops background work. It is safe to call more than once. Calls
+// made after Close return ErrClosed where they can fail, and otherwise
+// keep working on the in-memory data.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	close(s.stop)
+	s.wg.Wait()
+	return nil
+}
+
+// Select returns database n (0-based). It panics when n is out of range,
+// like an index; use Databases to learn the count.
+func (s *Store) Select(n int) *DB { return s.dbs[n] }
+
+// Databases returns the number of logical databases.
+func (s *Store) Databases() int { return len(s.dbs) }
+
+// Keyspace exposes the core for the server and persistence packages.
+func (s *Store) Keyspace() *keyspace.Keyspace { return s.ks }
+
+// Index returns the database's number.
+func (d *DB) Index() int { return d.idx }
+
+// ActiveExpire runs the active expiry cycle to completion now (until a
+// cycle finds nothing to reclaim) and returns the number of keys it
+// deleted. Useful with an injected clock.
+func (s *Store) ActiveExpire() int {
+	total := 0
+	for {
+		n := s.ks.ActiveExpireCycle(time.Hour)
+		total += n
+		if n == 0 {
+			return total
+		}
+	}
+}
+
+func (s *Store) cron() {
+	defer s.wg.Done()
+	period := time.Second / time.Duration(s.opts.Hz)
+	t := time.NewTicker(period)
+	defer t.Stop()
+	budget := period / 4 // Redis's slow cycle: 25% of each period
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.ks.UpdateLRUClock(s.ks.Clock().Now())
+			if !s.opts.DisableActiveExpire {
+				s.ks.ActiveExpireCycle(budget)
+			}
+		}
+	}
+}
+
+// Do runs one command by its Redis name and arguments on database 0 and
+// returns its reply as a RESP3-shaped value. Arguments may be strings,
+// []byte, integers, floats or bools. A Redis error reply is returned as an
+// *Error (the value is then the zero Value). Session state (SELECT, MULTI)
+// does not outlive the call; use NewSession for that.
+func (s *Store) Do(ctx context.Context, args ...any) (Value, error) {
+	return s.DB.Do(ctx, args...)
+}

@@ -82,7 +82,7 @@ func renameOp(c *keyspace.Ctx, db int, src, dst string, nx bool) (bool, error) {
 	// look src up again: removing dst may not move it, but be explicit
 	e = c.Peek(db, src)
 	ne := c.Create(db, dst)
-	ne.MoveFrom(e)
+	c.MoveEntry(db, ne, e)
 	c.SetExpire(db, ne, exp)
 	c.Remove(db, e)
 	c.Touch(db, src)
@@ -114,14 +114,17 @@ func (d *DB) RenameNX(src, dst string) (bool, error) {
 	return ok, err
 }
 
-// cloneValue copies e's value into ne.
-func cloneValue(ne, e *keyspace.Entry) {
+// cloneValue copies e's value into ne (in dstDB).
+func cloneValue(c *keyspace.Ctx, dstDB int, ne, e *keyspace.Entry) {
 	if e.Kind() == keyspace.KindString {
 		ne.SetStr(e.Str())
 		return
 	}
 	if cl, ok := e.Obj().(cloner); ok {
 		ne.SetObj(e.Kind(), cl.Clone())
+	}
+	if e.HasFieldTTL() {
+		c.SetFieldTTL(dstDB, ne, true)
 	}
 }
 
@@ -140,7 +143,7 @@ func copyOp(c *keyspace.Ctx, db int, src string, dstDB int, dst string, replace 
 		e = c.Peek(db, src)
 	}
 	ne := c.Create(dstDB, dst)
-	cloneValue(ne, e)
+	cloneValue(c, dstDB, ne, e)
 	c.SetExpire(dstDB, ne, exp)
 	c.Touch(dstDB, dst)
 	c.Notify(dstDB, keyspace.NotifyGeneric, "copy_to", dst)
@@ -196,7 +199,7 @@ func moveOp(c *keyspace.Ctx, db int, key string, dstDB int) bool {
 	}
 	exp := e.ExpireAt()
 	ne := c.Create(dstDB, key)
-	ne.MoveFrom(e)
+	c.MoveEntry(dstDB, ne, e)
 	c.SetExpire(dstDB, ne, exp)
 	c.Remove(db, e)
 	c.Touch(db, key)

@@ -331,6 +331,31 @@ func (c *Ctx) SetExpire(db int, e *Entry, at int64) {
 	e.expire = at
 }
 
+// SetFieldTTL records whether e holds members with their own expiry, so
+// the active expiry cycle visits it (see Keyspace.SetFieldExpirer).
+func (c *Ctx) SetFieldTTL(db int, e *Entry, on bool) {
+	if e.HasFieldTTL() == on {
+		return
+	}
+	_, t, _ := c.table(db, e.key, false)
+	if on {
+		e.flags |= flagFieldTTL
+		t.fttl++
+	} else {
+		e.flags &^= flagFieldTTL
+		t.fttl--
+	}
+}
+
+// MoveEntry moves src's value into dst (in dstDB), keeping the member-TTL
+// registration; the caller removes src afterwards.
+func (c *Ctx) MoveEntry(dstDB int, dst, src *Entry) {
+	dst.MoveFrom(src)
+	if src.HasFieldTTL() {
+		c.SetFieldTTL(dstDB, dst, true)
+	}
+}
+
 func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	key := e.key
 	t.remove(h, e)

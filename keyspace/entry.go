@@ -161,10 +161,16 @@ func (e *Entry) SetObj(k Kind, v any) {
 	e.p = unsafe.Pointer(&objBox{v: v})
 }
 
+const flagFieldTTL uint8 = 1 // a collection with members that expire (hash fields)
+
+// HasFieldTTL reports whether the value has members with their own expiry.
+func (e *Entry) HasFieldTTL() bool { return e.flags&flagFieldTTL != 0 }
+
 // MoveFrom takes src's value and access data (RENAME, MOVE). src must be
 // removed by the caller afterwards; its value is left in place for that.
+// Use Ctx.MoveEntry, which also carries the member-TTL registration.
 func (e *Entry) MoveFrom(src *Entry) {
-	e.p, e.n, e.c, e.kind, e.flags, e.access = src.p, src.n, src.c, src.kind, src.flags, src.access
+	e.p, e.n, e.c, e.kind, e.access = src.p, src.n, src.c, src.kind, src.access
 }
 
 // clearValue drops the value so the garbage collector can reclaim it.

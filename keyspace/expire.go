@@ -46,6 +46,14 @@ func (ks *Keyspace) ActiveExpireCycle(budget time.Duration) int {
 					break
 				}
 			}
+			if fe := ks.fieldExp.Load(); fe != nil {
+				ks.Begin(&c)
+				c.SetNow(now)
+				c.LockShard(si)
+				deleted += c.expireFields(db, si, *fe)
+				c.Unlock()
+				c.Finish()
+			}
 		}
 	}
 	return deleted
@@ -82,4 +90,37 @@ func (c *Ctx) expireSample(db, si int) (sampled, expired int) {
 		}
 	}
 	return sampled, expired
+}
+
+// expireFieldsPerCall bounds member reclamation per table per cycle
+// (Redis: 10000/hz fields per database per call).
+const expireFieldsPerCall = 1000
+
+// expireFields visits keys with member TTLs from the table's cursor and
+// lets fe reclaim their expired members. The shard is locked.
+func (c *Ctx) expireFields(db, si int, fe FieldExpirer) int {
+	ks := c.ks
+	sh := &ks.shards[si]
+	t := sh.dbs[db]
+	if t == nil || t.fttl == 0 {
+		return 0
+	}
+	cur := &ks.fexpCur[si*ks.dbs+db]
+	removed, visited := 0, 0
+	for removed < expireFieldsPerCall && visited < int(t.next) {
+		if *cur >= t.next {
+			*cur = 0
+		}
+		e := t.at(*cur)
+		*cur++
+		visited++
+		if e == nil || !e.HasFieldTTL() {
+			continue
+		}
+		removed += fe(c, db, e)
+		if sh.dbs[db] != t || t.live == 0 || t.fttl == 0 {
+			break
+		}
+	}
+	return removed
 }

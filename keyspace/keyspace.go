@@ -57,12 +57,14 @@ type Keyspace struct {
 	hooks       atomic.Pointer[Hooks]
 	lruClock    atomic.Uint32
 	access      atomic.Pointer[AccessPolicy]
+	fieldExp    atomic.Pointer[FieldExpirer]
 
 	// Stats counts keyspace events for INFO.
 	Stats Stats
 
 	expireMu sync.Mutex // serializes active-expiry cycles
 	expCur   []uint32   // per shard/db cursor of the active expiry walk
+	fexpCur  []uint32   // per shard/db cursor of the member-expiry walk
 	expDB    int
 }
 
@@ -112,6 +114,7 @@ func New(cfg Config) *Keyspace {
 		ks.shards[i].dbs = make([]*table, cfg.Databases)
 	}
 	ks.expCur = make([]uint32, len(ks.shards)*cfg.Databases)
+	ks.fexpCur = make([]uint32, len(ks.shards)*cfg.Databases)
 	ks.UpdateLRUClock(ks.clock.Now())
 	return ks
 }
@@ -266,3 +269,12 @@ func (ks *Keyspace) SetAccessPolicy(p AccessPolicy) {
 	}
 	ks.access.Store(&p)
 }
+
+// FieldExpirer reclaims the expired members of a value that has member
+// TTLs (hash fields). It runs with e's shard locked inside the active
+// expiry cycle and returns how many members it removed; it may delete the
+// key itself (through c) when the value empties.
+type FieldExpirer func(c *Ctx, db int, e *Entry) int
+
+// SetFieldExpirer installs the member-expiry callback of the active cycle.
+func (ks *Keyspace) SetFieldExpirer(f FieldExpirer) { ks.fieldExp.Store(&f) }

@@ -14,6 +14,7 @@ type table struct {
 	free  []uint32 // freed slots, reused LIFO
 	live  int      // live keys
 	ttl   int      // live keys with an expiry
+	fttl  int      // live keys whose members expire (hash-field TTLs)
 }
 
 const (
@@ -126,6 +127,9 @@ func (t *table) remove(h uint32, e *Entry) {
 	t.idx[i] = 0
 	if e.expire != 0 {
 		t.ttl--
+	}
+	if e.flags&flagFieldTTL != 0 {
+		t.fttl--
 	}
 	e.clearValue()
 	t.live--

@@ -68,22 +68,47 @@ func (c *Ctx) Waiting(db int, key string) int {
 	return 0
 }
 
-// wake signals the waiters on a key that became ready, in FIFO order. All
-// are signalled; each retries in the order it registered.
+// wake signals the first waiter on a key that became ready (first come,
+// first served). A waiter that is served, times out or gives up signals
+// its keys again (SignalReady), which passes the turn to the next one.
 func (ks *Keyspace) wake(k dbKey) {
 	i := ks.ShardOf(k.key)
 	ks.lockShard(i)
-	var ws []*Waiter
-	if wq := ks.shards[i].waiters[k]; wq != nil {
-		ws = append(ws, wq.q...)
+	var w *Waiter
+	if wq := ks.shards[i].waiters[k]; wq != nil && len(wq.q) > 0 {
+		w = wq.q[0]
 	}
 	ks.shards[i].mu.Unlock()
-	for _, w := range ws {
-		select {
-		case w.Ready <- struct{}{}:
-		default:
+	if w != nil {
+		w.signal()
+	}
+}
+
+func (w *Waiter) signal() {
+	select {
+	case w.Ready <- struct{}{}:
+	default:
+	}
+}
+
+// UnblockLocked is Unblock for a caller that already holds the shard
+// locks of every key w waits on (or runs in an exclusive section).
+func (c *Ctx) UnblockLocked(w *Waiter) {
+	for _, dk := range w.keys {
+		sh, _ := c.shardFor(dk.key)
+		if wq := sh.waiters[dk]; wq != nil {
+			for i, x := range wq.q {
+				if x == w {
+					wq.q = append(wq.q[:i], wq.q[i+1:]...)
+					break
+				}
+			}
+			if len(wq.q) == 0 {
+				delete(sh.waiters, dk)
+			}
 		}
 	}
+	w.keys = w.keys[:0]
 }
 
 // WakeAll signals every waiter in db (FLUSHDB, SWAPDB). It takes each
@@ -97,10 +122,7 @@ func (ks *Keyspace) WakeAll() {
 		}
 		ks.shards[i].mu.Unlock()
 		for _, w := range ws {
-			select {
-			case w.Ready <- struct{}{}:
-			default:
-			}
+			w.signal()
 		}
 	}
 }

@@ -61,6 +61,12 @@ func TestModel_ConcurrentRandomOps(t *testing.T) {
 						cur = "0"
 					}
 					c, perr := strconv.ParseInt(cur, 10, 64)
+					if perr == nil && strconv.FormatInt(c, 10) != cur {
+						perr = strconv.ErrSyntax // Redis rejects "05", "+5", "-0"
+					}
+					if perr == nil && c > 1<<63-1-3 {
+						perr = strconv.ErrRange // would overflow
+					}
 					if perr != nil {
 						if err == nil {
 							fail("INCRBY %s on %q succeeded", k, cur)

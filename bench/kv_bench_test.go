@@ -1,0 +1,307 @@
+package bench
+
+import (
+	"math/rand"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/dgraph-io/ristretto/v2"
+	"github.com/maypok86/otter/v2"
+
+	"github.com/embedis/embedis"
+)
+
+// kv is the common surface the peers are measured through.
+type kv interface {
+	Get(k string) (string, bool)
+	Set(k, v string)
+	SetTTL(k, v string, ttl time.Duration)
+	Close()
+}
+
+// ---- embedis
+
+type embedisKV struct{ s *embedis.Store }
+
+func newEmbedis() kv {
+	return embedisKV{embedis.MustOpen(nil)}
+}
+func (e embedisKV) Get(k string) (string, bool) {
+	v, err := e.s.Get(k)
+	return v, err == nil
+}
+func (e embedisKV) Set(k, v string) { e.s.Set(k, v, nil) }
+func (e embedisKV) SetTTL(k, v string, ttl time.Duration) {
+	e.s.Set(k, v, &embedis.SetArgs{TTL: ttl})
+}
+func (e embedisKV) Close() { e.s.Close() }
+
+// ---- the floor: a bare 256-way sharded map with RWMutex
+
+type floorEntry struct {
+	v   string
+	exp int64
+}
+
+type floorShard struct {
+	mu sync.RWMutex
+	m  map[string]floorEntry
+	_  [40]byte
+}
+
+type floorKV struct{ shards *[256]floorShard }
+
+func newFloor() kv {
+	f := floorKV{new([256]floorShard)}
+	for i := range f.shards {
+		f.shards[i].m = map[string]floorEntry{}
+	}
+	return f
+}
+
+func fnv(k string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h ^= uint32(k[i])
+		h *= 16777619
+	}
+	return h
+}
+
+func (f floorKV) Get(k string) (string, bool) {
+	s := &f.shards[fnv(k)&255]
+	s.mu.RLock()
+	e, ok := s.m[k]
+	s.mu.RUnlock()
+	return e.v, ok
+}
+func (f floorKV) Set(k, v string) {
+	s := &f.shards[fnv(k)&255]
+	s.mu.Lock()
+	s.m[k] = floorEntry{v: v}
+	s.mu.Unlock()
+}
+func (f floorKV) SetTTL(k, v string, ttl time.Duration) {
+	s := &f.shards[fnv(k)&255]
+	s.mu.Lock()
+	s.m[k] = floorEntry{v: v, exp: time.Now().Add(ttl).UnixMilli()}
+	s.mu.Unlock()
+}
+func (f floorKV) Close() {}
+
+// ---- ristretto
+
+type ristrettoKV struct {
+	c *ristretto.Cache[string, string]
+}
+
+func newRistretto(n int) kv {
+	c, err := ristretto.NewCache(&ristretto.Config[string, string]{
+		NumCounters: int64(n) * 10, MaxCost: int64(n) * 2, BufferItems: 64,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return ristrettoKV{c}
+}
+func (r ristrettoKV) Get(k string) (string, bool) { return r.c.Get(k) }
+func (r ristrettoKV) Set(k, v string)             { r.c.Set(k, v, 1) }
+func (r ristrettoKV) SetTTL(k, v string, ttl time.Duration) {
+	r.c.SetWithTTL(k, v, 1, ttl)
+}
+func (r ristrettoKV) Close() { r.c.Wait(); r.c.Close() }
+
+// ---- otter
+
+type otterKV struct{ c *otter.Cache[string, string] }
+
+func newOtter(n int) kv {
+	return otterKV{otter.Must(&otter.Options[string, string]{MaximumSize: n * 2})}
+}
+
+func newOtterTTL(n int, ttl time.Duration) kv {
+	return otterKV{otter.Must(&otter.Options[string, string]{
+		MaximumSize:      n * 2,
+		ExpiryCalculator: otter.ExpiryWriting[string, string](ttl),
+	})}
+}
+func (o otterKV) Get(k string) (string, bool)           { return o.c.GetIfPresent(k) }
+func (o otterKV) Set(k, v string)                       { o.c.Set(k, v) }
+func (o otterKV) SetTTL(k, v string, ttl time.Duration) { o.c.Set(k, v) }
+func (o otterKV) Close()                                {}
+
+// ---- miniredis (direct API, no network)
+
+type miniKV struct{ m *miniredis.Miniredis }
+
+func newMini() kv { return miniKV{miniredis.NewMiniRedis()} }
+func (m miniKV) Get(k string) (string, bool) {
+	v, err := m.m.Get(k)
+	return v, err == nil
+}
+func (m miniKV) Set(k, v string) { m.m.Set(k, v) }
+func (m miniKV) SetTTL(k, v string, ttl time.Duration) {
+	m.m.Set(k, v)
+	m.m.SetTTL(k, ttl)
+}
+func (m miniKV) Close() { m.m.Close() }
+
+// ---- workloads
+
+type peer struct {
+	name string
+	mk   func(n int) kv
+}
+
+var peers = []peer{
+	{"floor", func(int) kv { return newFloor() }},
+	{"embedis", func(int) kv { return newEmbedis() }},
+	{"otter", newOtter},
+	{"ristretto", newRistretto},
+	{"miniredis", func(int) kv { return newMini() }},
+}
+
+const value16 = "0123456789abcdef"
+
+type workload struct {
+	name  string
+	keys  []string
+	order []int32 // key index sequence (uniform or Zipf), power-of-two length
+}
+
+var (
+	wlOnce sync.Once
+	wls    []workload
+)
+
+func workloads() []workload {
+	wlOnce.Do(func() {
+		r := rand.New(rand.NewSource(1))
+		mkKeys := func(n int) []string {
+			ks := make([]string, n)
+			for i := range ks {
+				ks[i] = "key:" + strconv.Itoa(i)
+			}
+			return ks
+		}
+		const seqLen = 1 << 20
+		hot := mkKeys(32 << 10)
+		z := rand.NewZipf(r, 1.01, 1, uint64(len(hot)-1))
+		hotSeq := make([]int32, seqLen)
+		for i := range hotSeq {
+			hotSeq[i] = int32(z.Uint64())
+		}
+		big := mkKeys(1 << 20)
+		uniSeq := make([]int32, seqLen)
+		for i := range uniSeq {
+			uniSeq[i] = int32(r.Intn(len(big)))
+		}
+		wls = []workload{{"hot32K_zipf", hot, hotSeq}, {"1M_uniform", big, uniSeq}}
+	})
+	return wls
+}
+
+// BenchmarkKV runs GET/SET with 16-byte values for every peer, in both
+// regimes (a Zipf hot set of 32K keys; 1M keys uniform), with 90% reads
+// and with 100% writes, sequentially and in parallel.
+func BenchmarkKV(b *testing.B) {
+	for _, wl := range workloads() {
+		for _, mix := range []struct {
+			name  string
+			reads int // out of 10
+		}{{"90r10w", 9}, {"100w", 0}} {
+			for _, par := range []bool{false, true} {
+				mode := "seq"
+				if par {
+					mode = "par"
+				}
+				for _, p := range peers {
+					if p.name == "miniredis" && wl.name == "1M_uniform" && par {
+						// miniredis serializes on one mutex; still measured sequentially
+					}
+					b.Run(wl.name+"/"+mix.name+"/"+mode+"/"+p.name, func(b *testing.B) {
+						c := p.mk(len(wl.keys))
+						defer c.Close()
+						for _, k := range wl.keys {
+							c.Set(k, value16)
+						}
+						if rc, ok := c.(ristrettoKV); ok {
+							rc.c.Wait()
+						}
+						mask := len(wl.order) - 1
+						b.ReportAllocs()
+						b.ResetTimer()
+						if !par {
+							for i := 0; i < b.N; i++ {
+								k := wl.keys[wl.order[i&mask]]
+								if i%10 < mix.reads {
+									c.Get(k)
+								} else {
+									c.Set(k, value16)
+								}
+							}
+							return
+						}
+						var seed atomic.Int64
+						b.RunParallel(func(pb *testing.PB) {
+							i := int(seed.Add(1) * 7919)
+							for pb.Next() {
+								k := wl.keys[wl.order[i&mask]]
+								if i%10 < mix.reads {
+									c.Get(k)
+								} else {
+									c.Set(k, value16)
+								}
+								i++
+							}
+						})
+					})
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkHeapPerKey_1M_TTL reports the Go heap growth per key after GC
+// for 1M keys with TTLs and 16-byte values. Each key and value is a fresh
+// string, so its storage is counted against the store holding it.
+func BenchmarkHeapPerKey_1M_TTL(b *testing.B) {
+	const n = 1 << 20
+	for _, p := range []peer{
+		{"floor", func(int) kv { return newFloor() }},
+		{"embedis", func(int) kv { return newEmbedis() }},
+		{"otter", func(n int) kv { return newOtterTTL(n, time.Hour) }},
+		{"ristretto", newRistretto},
+		{"miniredis", func(int) kv { return newMini() }},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				c := p.mk(n)
+				buf := make([]byte, 0, 32)
+				for j := 0; j < n; j++ {
+					buf = strconv.AppendInt(append(buf[:0], "key:"...), int64(j), 10)
+					c.SetTTL(string(buf), string([]byte(value16)), time.Hour)
+				}
+				if rc, ok := c.(ristrettoKV); ok {
+					rc.c.Wait()
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n, "B/key")
+				if _, ok := c.Get("key:12345"); !ok && p.name != "ristretto" {
+					b.Fatalf("%s lost a key", p.name)
+				}
+				runtime.KeepAlive(c)
+				c.Close()
+			}
+		})
+	}
+}

@@ -238,14 +238,8 @@ func (c *Ctx) Peek(db int, key string) *Entry {
 // Lookup is a read lookup: like Peek, and it counts a keyspace hit or
 // miss, fires the keymiss event on a miss, and updates the LRU/LFU data.
 func (c *Ctx) Lookup(db int, key string) *Entry {
-	e := c.Peek(db, key)
-	if e == nil {
-		c.ks.Stats.KeyspaceMisses.Add(1)
-		c.Notify(db, NotifyKeyMiss, "keymiss", key)
-		return nil
-	}
-	c.ks.Stats.KeyspaceHits.Add(1)
-	if !c.NoTouch {
+	e := c.LookupNoTouch(db, key)
+	if e != nil && !c.NoTouch {
 		c.touchAccess(e)
 	}
 	return e
@@ -254,13 +248,21 @@ func (c *Ctx) Lookup(db int, key string) *Entry {
 // LookupNoTouch is a read lookup that counts hits and misses (and fires
 // keymiss) but leaves LRU/LFU data alone: TTL, EXISTS, TYPE use it.
 func (c *Ctx) LookupNoTouch(db int, key string) *Entry {
-	e := c.Peek(db, key)
+	sh, t, h := c.table(db, key, false)
+	var e *Entry
+	if t != nil {
+		e = t.find(h, key)
+		if e != nil && e.expire != 0 && !c.Loading && c.Now() > e.expire {
+			c.expireEntry(db, sh, t, h, e)
+			e = nil
+		}
+	}
 	if e == nil {
-		c.ks.Stats.KeyspaceMisses.Add(1)
+		sh.misses++
 		c.Notify(db, NotifyKeyMiss, "keymiss", key)
 		return nil
 	}
-	c.ks.Stats.KeyspaceHits.Add(1)
+	sh.hits++
 	return e
 }
 

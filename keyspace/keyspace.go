@@ -34,7 +34,9 @@ type shard struct {
 	dbs     []*table
 	watch   map[dbKey][]*Watcher
 	waiters map[dbKey]*waitQueue
-	_       [40]byte // keep neighbouring shards' locks on separate cache lines
+	hits    int64 // keyspace hits counted under mu (no shared cache line)
+	misses  int64
+	_       [24]byte // keep neighbouring shards' locks on separate cache lines
 }
 
 type dbKey struct {
@@ -68,13 +70,45 @@ type Keyspace struct {
 	expDB    int
 }
 
-// Stats are the keyspace's counters; all fields are read and written
-// atomically.
+// Stats are the keyspace's rare-event counters; all fields are read and
+// written atomically. Hits and misses are counted per shard (see
+// KeyspaceHits) so that reads never share a cache line.
 type Stats struct {
-	ExpiredKeys    atomic.Int64
-	KeyspaceHits   atomic.Int64
-	KeyspaceMisses atomic.Int64
-	EvictedKeys    atomic.Int64
+	ExpiredKeys atomic.Int64
+	EvictedKeys atomic.Int64
+}
+
+// KeyspaceHits returns the number of successful read lookups.
+func (ks *Keyspace) KeyspaceHits() int64 {
+	var n int64
+	for i := range ks.shards {
+		ks.lockShard(i)
+		n += ks.shards[i].hits
+		ks.shards[i].mu.Unlock()
+	}
+	return n
+}
+
+// KeyspaceMisses returns the number of read lookups of missing keys.
+func (ks *Keyspace) KeyspaceMisses() int64 {
+	var n int64
+	for i := range ks.shards {
+		ks.lockShard(i)
+		n += ks.shards[i].misses
+		ks.shards[i].mu.Unlock()
+	}
+	return n
+}
+
+// ResetStats zeroes the counters (CONFIG RESETSTAT).
+func (ks *Keyspace) ResetStats() {
+	ks.Stats.ExpiredKeys.Store(0)
+	ks.Stats.EvictedKeys.Store(0)
+	for i := range ks.shards {
+		ks.lockShard(i)
+		ks.shards[i].hits, ks.shards[i].misses = 0, 0
+		ks.shards[i].mu.Unlock()
+	}
 }
 
 // Hooks are the callbacks through which the rest of embedis observes

@@ -153,6 +153,9 @@ func getBitOp(c *keyspace.Ctx, db int, key string, off uint64) (int, error) {
 // string at key (SETBIT), growing it with zero bytes as needed, and returns
 // the bit's old value.
 func (d *DB) SetBit(key string, offset int64, value int) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	defer done(&c)
@@ -497,6 +500,9 @@ func bitOpOp(c *keyspace.Ctx, db int, op BitOperation, dest string, srcs []strin
 // Missing keys count as empty strings and shorter strings are zero-padded.
 // It returns the length of the result; an empty result deletes dest.
 func (d *DB) BitOp(op BitOperation, dest string, keys ...string) (int64, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	if int(op) >= len(bitOpNames) {
 		return 0, ErrSyntax
 	}
@@ -868,6 +874,9 @@ func overflowName(ov BitFieldOverflow) string {
 // INCRBY's new value. ok[i] is false when subcommand i was refused by
 // OVERFLOW FAIL (Redis's nil). Writes create or zero-pad the string.
 func (d *DB) BitField(key string, ops ...BitFieldOp) ([]int64, []bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return nil, nil, err
+	}
 	return d.bitField("BITFIELD", key, ops)
 }
 

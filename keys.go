@@ -168,6 +168,9 @@ type CopyArgs struct {
 
 // Copy copies src to dst (COPY) and reports whether it did.
 func (d *DB) Copy(src, dst string, args *CopyArgs) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	dstDB, replace := d.idx, false
 	if args != nil {
 		if args.DB != nil {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/embedis/embedis/evict"
 	"github.com/embedis/embedis/keyspace"
 )
 
@@ -38,6 +39,20 @@ type Options struct {
 	// NotifyKeyspaceEvents is the notify-keyspace-events flag string.
 	// Default: "" (off).
 	NotifyKeyspaceEvents string
+	// MaxMemory is the memory limit in bytes ("maxmemory"); commands that
+	// may grow memory are refused with ErrOOM, or keys are evicted per
+	// MaxMemoryPolicy, once the data set exceeds it. Default: 0 (no limit).
+	MaxMemory int64
+	// MaxMemoryPolicy is "maxmemory-policy": noeviction, allkeys-lru,
+	// volatile-lru, allkeys-lfu, volatile-lfu, allkeys-random,
+	// volatile-random or volatile-ttl. Default: "noeviction".
+	MaxMemoryPolicy string
+	// MaxMemorySamples is "maxmemory-samples". Default: 5.
+	MaxMemorySamples int
+	// LFULogFactor is "lfu-log-factor". Default: 10.
+	LFULogFactor int
+	// LFUDecayTime is "lfu-decay-time" in minutes. Default: 1.
+	LFUDecayTime int
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -75,6 +90,30 @@ func (o *Options) withDefaults() (Options, error) {
 	if r.Clock == nil {
 		r.Clock = keyspace.SystemClock{}
 	}
+	if r.MaxMemory < 0 {
+		return r, fmt.Errorf("embedis: Options.MaxMemory must not be negative, got %d", r.MaxMemory)
+	}
+	if r.MaxMemoryPolicy == "" {
+		r.MaxMemoryPolicy = "noeviction"
+	}
+	if _, ok := evict.ParsePolicy(r.MaxMemoryPolicy); !ok {
+		return r, fmt.Errorf("embedis: Options.MaxMemoryPolicy: unknown policy %q", r.MaxMemoryPolicy)
+	}
+	if r.MaxMemorySamples == 0 {
+		r.MaxMemorySamples = 5
+	}
+	if r.MaxMemorySamples < 1 || r.MaxMemorySamples > 64 {
+		return r, fmt.Errorf("embedis: Options.MaxMemorySamples must be between 1 and 64, got %d", r.MaxMemorySamples)
+	}
+	if r.LFULogFactor == 0 {
+		r.LFULogFactor = evict.DefaultLogFactor
+	}
+	if r.LFUDecayTime == 0 {
+		r.LFUDecayTime = evict.DefaultDecayTime
+	}
+	if r.LFULogFactor < 0 || r.LFUDecayTime < 0 {
+		return r, fmt.Errorf("embedis: Options.LFULogFactor and LFUDecayTime must not be negative")
+	}
 	return r, nil
 }
 
@@ -88,7 +127,8 @@ type Store struct {
 	dbs  []*DB
 	opts Options
 
-	maxBulk atomic.Int64
+	maxBulk   atomic.Int64
+	maxMemory atomic.Int64
 
 	closed atomic.Bool
 	stop   chan struct{}
@@ -120,6 +160,9 @@ func Open(opts *Options) (*Store, error) {
 		s.dbs[i] = &DB{s: s, idx: i}
 	}
 	s.DB = s.dbs[0]
+	pol, _ := evict.ParsePolicy(o.MaxMemoryPolicy)
+	s.ks.SetEviction(keyspace.EvictConfig{Policy: pol, Samples: o.MaxMemorySamples, LogFactor: o.LFULogFactor, DecayTime: o.LFUDecayTime})
+	s.SetMaxMemory(o.MaxMemory)
 	s.wg.Add(1)
 	go s.cron()
 	return s, nil

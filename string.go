@@ -130,6 +130,9 @@ func (a *SetArgs) spec(c *keyspace.Ctx, cmd string) (setSpec, error) {
 // Set stores value at key (SET). With NX or XX it may not write: the
 // result tells whether it did. A nil args is a plain SET.
 func (d *DB) Set(key, value string, args *SetArgs) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	var c keyspace.Ctx
 	d.s.ks.Begin(&c)
 	sp, err := args.spec(&c, "set")
@@ -145,6 +148,9 @@ func (d *DB) Set(key, value string, args *SetArgs) (bool, error) {
 // SetGet is SET ... GET: it stores value (subject to args) and returns the
 // old value; Nil when there was none.
 func (d *DB) SetGet(key, value string, args *SetArgs) (string, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return "", err
+	}
 	var c keyspace.Ctx
 	d.s.ks.Begin(&c)
 	sp, err := args.spec(&c, "set")
@@ -363,6 +369,9 @@ func msetOp(c *keyspace.Ctx, db int, kv []string, nx bool) bool {
 
 // MSet sets several keys at once (MSET): pairs of key, value.
 func (d *DB) MSet(pairs ...string) error {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return err
+	}
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
 		return errWrongArgs("mset")
 	}
@@ -376,6 +385,9 @@ func (d *DB) MSet(pairs ...string) error {
 
 // MSetNX sets the keys only if none exists (MSETNX).
 func (d *DB) MSetNX(pairs ...string) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	if len(pairs) == 0 || len(pairs)%2 != 0 {
 		return false, errWrongArgs("msetnx")
 	}
@@ -464,6 +476,9 @@ func (d *DB) DecrBy(key string, n int64) (int64, error) {
 
 // IncrBy adds n to the integer at key (INCRBY).
 func (d *DB) IncrBy(key string, n int64) (int64, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	v, err := incrOp(&c, d.idx, key, n)
@@ -499,6 +514,9 @@ func incrByFloatOp(c *keyspace.Ctx, db int, key string, incr string) (string, er
 // IncrByFloat adds incr to the number at key (INCRBYFLOAT) and returns the
 // new value as Redis formats it.
 func (d *DB) IncrByFloat(key string, incr float64) (string, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return "", err
+	}
 	text := formatIncrArg(incr)
 	var c keyspace.Ctx
 	d.unit(&c, key)
@@ -537,6 +555,9 @@ func appendOp(c *keyspace.Ctx, db int, key, val string, max int64) (int, error) 
 // Append appends value to the string at key (APPEND) and returns the new
 // length.
 func (d *DB) Append(key, value string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	n, err := appendOp(&c, d.idx, key, value, d.s.maxBulk.Load())
@@ -640,6 +661,9 @@ func setRangeOp(c *keyspace.Ctx, db int, key string, off int64, val string, max 
 // SetRange overwrites part of the string at key from offset (SETRANGE)
 // and returns the new length.
 func (d *DB) SetRange(key string, offset int64, value string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	n, err := setRangeOp(&c, d.idx, key, offset, value, d.s.maxBulk.Load())

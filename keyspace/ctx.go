@@ -279,24 +279,25 @@ func (c *Ctx) LookupWrite(db int, key string) *Entry {
 // or whatever the installed AccessPolicy computes (LFU).
 func (c *Ctx) touchAccess(e *Entry) {
 	if p := c.ks.access.Load(); p != nil {
-		e.access = (*p).OnAccess(e.access)
+		e.SetAccess((*p).OnAccess(e.Access()))
 		return
 	}
-	e.access = c.ks.lruClock.Load()
+	e.SetAccess(c.ks.lruClock.Load())
 }
 
 // Create inserts key, which must be absent (call Peek/Lookup first), and
 // returns its entry with no value yet. The caller must store a value.
 func (c *Ctx) Create(db int, key string) *Entry {
-	_, t, h := c.table(db, key, true)
+	sh, t, h := c.table(db, key, true)
 	if c.BorrowedKeys {
 		key = strings.Clone(key)
 	}
 	e := t.insert(h, key)
+	c.ks.addMem(sh, t, keyBytes(e))
 	if p := c.ks.access.Load(); p != nil {
-		e.access = (*p).OnCreate()
+		e.SetAccess((*p).OnCreate())
 	} else {
-		e.access = c.ks.lruClock.Load()
+		e.SetAccess(c.ks.lruClock.Load())
 	}
 	return e
 }
@@ -316,8 +317,15 @@ func (c *Ctx) Delete(db int, key string) bool {
 // Remove deletes the entry e (found by Peek/Lookup in db).
 func (c *Ctx) Remove(db int, e *Entry) {
 	sh, t, h := c.table(db, e.key, false)
-	_ = sh
+	c.removeEntry(sh, t, h, e)
+}
+
+// removeEntry unaccounts and deletes e.
+func (c *Ctx) removeEntry(sh *shard, t *table, h uint32, e *Entry) {
+	c.ks.addMem(sh, t, -(keyBytes(e) + int64(e.size)))
+	mem := t.mem
 	t.remove(h, e)
+	t.mem = mem // remove may reset an emptied table
 }
 
 // SetExpire sets e's absolute expiry in unix ms; 0 removes it.
@@ -341,10 +349,10 @@ func (c *Ctx) SetFieldTTL(db int, e *Entry, on bool) {
 	}
 	_, t, _ := c.table(db, e.key, false)
 	if on {
-		e.flags |= flagFieldTTL
+		e.setFlag(flagFieldTTL, true)
 		t.fttl++
 	} else {
-		e.flags &^= flagFieldTTL
+		e.setFlag(flagFieldTTL, false)
 		t.fttl--
 	}
 }
@@ -353,6 +361,9 @@ func (c *Ctx) SetFieldTTL(db int, e *Entry, on bool) {
 // registration; the caller removes src afterwards.
 func (c *Ctx) MoveEntry(dstDB int, dst, src *Entry) {
 	dst.MoveFrom(src)
+	sh, t, _ := c.table(dstDB, dst.key, false)
+	dst.size = src.size
+	c.ks.addMem(sh, t, int64(src.size))
 	if src.HasFieldTTL() {
 		c.SetFieldTTL(dstDB, dst, true)
 	}
@@ -360,17 +371,23 @@ func (c *Ctx) MoveEntry(dstDB int, dst, src *Entry) {
 
 func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	key := e.key
-	t.remove(h, e)
+	c.removeEntry(sh, t, h, e)
 	c.ks.Stats.ExpiredKeys.Add(1)
 	c.Notify(db, NotifyExpired, "expired", key)
 	c.Propagate(db, "DEL", key)
 	c.touchShard(sh, db, key)
 }
 
-// Touch signals that key was modified: WATCHers of it become dirty. The
-// key's shard must be locked.
+// Touch signals that key was modified: WATCHers of it become dirty, and
+// the memory accounted for its value is brought up to date. Every
+// successful write calls it. The key's shard must be locked.
 func (c *Ctx) Touch(db int, key string) {
-	sh, _ := c.shardFor(key)
+	sh, h := c.shardFor(key)
+	if t := sh.dbs[db]; t != nil {
+		if e := t.find(uint32(h), key); e != nil {
+			c.account(sh, t, e)
+		}
+	}
 	c.touchShard(sh, db, key)
 }
 

@@ -45,26 +45,44 @@ type Entry struct {
 	n      uint32         // string length
 	c      uint32         // mutable buffer capacity; 0 = immutable string
 	expire int64          // absolute unix ms; 0 = no expiry
-	access uint32         // LRU clock or LFU data (see the evict package)
-	kind   Kind
-	flags  uint8
+	meta   uint32         // bits 0-23: access (LRU clock or LFU data); 24-26: kind; 27-31: flags
+	size   uint32         // bytes accounted for this entry's string value (saturating)
+}
+
+const (
+	accessMask = 1<<24 - 1
+	kindShift  = 24
+	kindMask   = 7 << kindShift
+	flagShift  = 27
+)
+
+func (e *Entry) setKind(k Kind) { e.meta = e.meta&^kindMask | uint32(k)<<kindShift }
+
+func (e *Entry) hasFlag(f uint8) bool { return e.meta>>flagShift&uint32(f) != 0 }
+
+func (e *Entry) setFlag(f uint8, on bool) {
+	if on {
+		e.meta |= uint32(f) << flagShift
+	} else {
+		e.meta &^= uint32(f) << flagShift
+	}
 }
 
 // Key returns the entry's key.
 func (e *Entry) Key() string { return e.key }
 
 // Kind returns the value's type.
-func (e *Entry) Kind() Kind { return e.kind }
+func (e *Entry) Kind() Kind { return Kind(e.meta >> kindShift & 7) }
 
 // ExpireAt returns the absolute expiry in unix milliseconds, or 0 when the
 // key has none.
 func (e *Entry) ExpireAt() int64 { return e.expire }
 
-// Access returns the eviction metadata word (LRU clock or LFU counter).
-func (e *Entry) Access() uint32 { return e.access }
+// Access returns the 24-bit eviction metadata word (LRU clock or LFU data).
+func (e *Entry) Access() uint32 { return e.meta & accessMask }
 
-// SetAccess stores the eviction metadata word.
-func (e *Entry) SetAccess(a uint32) { e.access = a }
+// SetAccess stores the 24-bit eviction metadata word.
+func (e *Entry) SetAccess(a uint32) { e.meta = e.meta&^accessMask | a&accessMask }
 
 // Str returns a string value. The result is safe to keep: a mutable value
 // is copied.
@@ -98,7 +116,7 @@ func (e *Entry) IsRaw() bool { return e.c != 0 }
 // SetStr stores an immutable string value, replacing any value of any
 // kind. The string is kept as is, not copied.
 func (e *Entry) SetStr(s string) {
-	e.kind = KindString
+	e.setKind(KindString)
 	e.n = uint32(len(s))
 	e.c = 0
 	if len(s) == 0 {
@@ -139,7 +157,7 @@ func (e *Entry) MutableStr(n int) []byte {
 	}
 	b := make([]byte, n, capacity)
 	copy(b, old)
-	e.kind = KindString
+	e.setKind(KindString)
 	e.p = unsafe.Pointer(unsafe.SliceData(b))
 	e.n = uint32(n)
 	e.c = uint32(capacity)
@@ -148,7 +166,7 @@ func (e *Entry) MutableStr(n int) []byte {
 
 // Obj returns a non-string value (a list, set, hash, ...).
 func (e *Entry) Obj() any {
-	if e.kind == KindString || e.p == nil {
+	if e.Kind() == KindString || e.p == nil {
 		return nil
 	}
 	return (*objBox)(e.p).v
@@ -156,7 +174,7 @@ func (e *Entry) Obj() any {
 
 // SetObj stores a non-string value of the given kind.
 func (e *Entry) SetObj(k Kind, v any) {
-	e.kind = k
+	e.setKind(k)
 	e.n, e.c = 0, 0
 	e.p = unsafe.Pointer(&objBox{v: v})
 }
@@ -164,13 +182,14 @@ func (e *Entry) SetObj(k Kind, v any) {
 const flagFieldTTL uint8 = 1 // a collection with members that expire (hash fields)
 
 // HasFieldTTL reports whether the value has members with their own expiry.
-func (e *Entry) HasFieldTTL() bool { return e.flags&flagFieldTTL != 0 }
+func (e *Entry) HasFieldTTL() bool { return e.hasFlag(flagFieldTTL) }
 
 // MoveFrom takes src's value and access data (RENAME, MOVE). src must be
 // removed by the caller afterwards; its value is left in place for that.
 // Use Ctx.MoveEntry, which also carries the member-TTL registration.
 func (e *Entry) MoveFrom(src *Entry) {
-	e.p, e.n, e.c, e.kind, e.access = src.p, src.n, src.c, src.kind, src.access
+	e.p, e.n, e.c = src.p, src.n, src.c
+	e.meta = e.meta&^(kindMask|accessMask) | src.meta&(kindMask|accessMask)
 }
 
 // clearValue drops the value so the garbage collector can reclaim it.

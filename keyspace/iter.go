@@ -131,7 +131,11 @@ func (c *Ctx) FlushDB(db int) {
 	c.Exclusive()
 	c.ks.touchAllWatched(db, -1)
 	for i := range c.ks.shards {
-		c.ks.shards[i].dbs[db] = nil
+		sh := &c.ks.shards[i]
+		if t := sh.dbs[db]; t != nil {
+			c.ks.addMem(sh, t, -t.mem)
+		}
+		sh.dbs[db] = nil
 	}
 	c.wakeAll = true
 	if own {

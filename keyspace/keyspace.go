@@ -36,7 +36,8 @@ type shard struct {
 	waiters map[dbKey]*waitQueue
 	hits    int64 // keyspace hits counted under mu (no shared cache line)
 	misses  int64
-	_       [24]byte // keep neighbouring shards' locks on separate cache lines
+	pending int64    // accounted bytes not yet published to Keyspace.used
+	_       [16]byte // keep neighbouring shards' locks on separate cache lines
 }
 
 type dbKey struct {
@@ -60,6 +61,10 @@ type Keyspace struct {
 	lruClock    atomic.Uint32
 	access      atomic.Pointer[AccessPolicy]
 	fieldExp    atomic.Pointer[FieldExpirer]
+	used        atomic.Int64 // published accounted bytes (see memory.go)
+	coarseMS    atomic.Int64 // the clock at the last UpdateLRUClock, in ms
+	ev          evictState
+	memBatch    atomic.Int64
 
 	// Stats counts keyspace events for INFO.
 	Stats Stats
@@ -150,6 +155,7 @@ func New(cfg Config) *Keyspace {
 	ks.expCur = make([]uint32, len(ks.shards)*cfg.Databases)
 	ks.fexpCur = make([]uint32, len(ks.shards)*cfg.Databases)
 	ks.UpdateLRUClock(ks.clock.Now())
+	ks.memBatch.Store(64 << 10)
 	return ks
 }
 
@@ -175,6 +181,7 @@ func (ks *Keyspace) NotifyFlags() uint32 { return ks.notifyFlags.Load() }
 // UpdateLRUClock sets the coarse LRU clock (seconds, 24 bits) from t.
 func (ks *Keyspace) UpdateLRUClock(t time.Time) {
 	ks.lruClock.Store(uint32(t.Unix()) & (1<<24 - 1))
+	ks.coarseMS.Store(t.UnixMilli())
 }
 
 // LRUClock returns the coarse LRU clock.

@@ -15,6 +15,7 @@ type table struct {
 	live  int      // live keys
 	ttl   int      // live keys with an expiry
 	fttl  int      // live keys whose members expire (hash-field TTLs)
+	mem   int64    // accounted bytes of the live keys (memory.go)
 }
 
 const (
@@ -128,7 +129,7 @@ func (t *table) remove(h uint32, e *Entry) {
 	if e.expire != 0 {
 		t.ttl--
 	}
-	if e.flags&flagFieldTTL != 0 {
+	if e.hasFlag(flagFieldTTL) {
 		t.fttl--
 	}
 	e.clearValue()
@@ -172,7 +173,7 @@ func (t *table) at(s uint32) *Entry {
 		return nil
 	}
 	e := t.slot(s)
-	if e.kind == KindNone {
+	if e.Kind() == KindNone {
 		return nil
 	}
 	return e

@@ -163,6 +163,7 @@ func Open(opts *Options) (*Store, error) {
 	pol, _ := evict.ParsePolicy(o.MaxMemoryPolicy)
 	s.ks.SetEviction(keyspace.EvictConfig{Policy: pol, Samples: o.MaxMemorySamples, LogFactor: o.LFULogFactor, DecayTime: o.LFUDecayTime})
 	s.SetMaxMemory(o.MaxMemory)
+	initHashFieldExpiry(s)
 	s.wg.Add(1)
 	go s.cron()
 	return s, nil

@@ -10,7 +10,7 @@
 //
 // # Caveats
 //
-// The LRU clock has a resolution of one second and wraps after 2^24
-// seconds (194 days), as Redis's does; idle times of keys untouched for
+// The LRU clock wraps after 2^24 ticks (the keyspace ticks every 10 ms,
+// so 46 hours; Redis ticks every second); idle times of keys untouched for
 // longer are underestimated.
 package evict

@@ -71,11 +71,11 @@ func (p Policy) LRU() bool { return p == AllKeysLRU || p == VolatileLRU }
 // Random reports whether the policy picks keys at random.
 func (p Policy) Random() bool { return p == AllKeysRandom || p == VolatileRandom }
 
-// LRUClockMax is the LRU clock's range: 24 bits of seconds.
+// LRUClockMax is the LRU clock's range: 24 bits of ticks.
 const LRUClockMax = 1<<24 - 1
 
-// LRUIdle returns the idle time in seconds of an entry whose access word
-// holds the LRU clock value access, when the clock reads now.
+// LRUIdle returns the idle time in clock ticks of an entry whose access
+// word holds the LRU clock value access, when the clock reads now.
 func LRUIdle(now, access uint32) uint32 {
 	now &= LRUClockMax
 	access &= LRUClockMax

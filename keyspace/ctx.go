@@ -293,6 +293,9 @@ func (c *Ctx) Create(db int, key string) *Entry {
 		key = strings.Clone(key)
 	}
 	e := t.insert(h, key)
+	if t.live == 1 {
+		c.ks.dbShards[db].Add(1)
+	}
 	c.ks.addMem(sh, t, keyBytes(e))
 	if p := c.ks.access.Load(); p != nil {
 		e.SetAccess((*p).OnCreate())
@@ -317,15 +320,18 @@ func (c *Ctx) Delete(db int, key string) bool {
 // Remove deletes the entry e (found by Peek/Lookup in db).
 func (c *Ctx) Remove(db int, e *Entry) {
 	sh, t, h := c.table(db, e.key, false)
-	c.removeEntry(sh, t, h, e)
+	c.removeEntry(db, sh, t, h, e)
 }
 
 // removeEntry unaccounts and deletes e.
-func (c *Ctx) removeEntry(sh *shard, t *table, h uint32, e *Entry) {
+func (c *Ctx) removeEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	c.ks.addMem(sh, t, -(keyBytes(e) + int64(e.size)))
 	mem := t.mem
 	t.remove(h, e)
 	t.mem = mem // remove may reset an emptied table
+	if t.live == 0 {
+		c.ks.dbShards[db].Add(-1)
+	}
 }
 
 // SetExpire sets e's absolute expiry in unix ms; 0 removes it.
@@ -371,7 +377,7 @@ func (c *Ctx) MoveEntry(dstDB int, dst, src *Entry) {
 
 func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	key := e.key
-	c.removeEntry(sh, t, h, e)
+	c.removeEntry(db, sh, t, h, e)
 	c.ks.Stats.ExpiredKeys.Add(1)
 	c.Notify(db, NotifyExpired, "expired", key)
 	c.Propagate(db, "DEL", key)

@@ -133,6 +133,8 @@ func (ks *Keyspace) EvictOne() bool {
 	st := &ks.ev
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	// under memory pressure recency matters most: refresh the clock
+	ks.UpdateLRUClock(ks.clock.Now())
 	var c Ctx
 	ks.Begin(&c)
 	defer c.Finish()
@@ -157,6 +159,9 @@ func (ks *Keyspace) EvictOne() bool {
 // sampleInto adds up to cfg.Samples keys of db from one random shard (a
 // run of slots from a random start) to the pool.
 func (ks *Keyspace) sampleInto(c *Ctx, cfg *EvictConfig, db int) {
+	if ks.dbShards[db].Load() == 0 {
+		return
+	}
 	n := len(ks.shards)
 	start := rand.IntN(n)
 	for j := 0; j < n; j++ {
@@ -188,6 +193,9 @@ func (ks *Keyspace) sampleInto(c *Ctx, cfg *EvictConfig, db int) {
 
 func (ks *Keyspace) evictRandom(c *Ctx, cfg *EvictConfig) bool {
 	for db := 0; db < ks.dbs; db++ {
+		if ks.dbShards[db].Load() == 0 {
+			continue
+		}
 		n := len(ks.shards)
 		start := rand.IntN(n)
 		for j := 0; j < n; j++ {

@@ -137,6 +137,7 @@ func (c *Ctx) FlushDB(db int) {
 		}
 		sh.dbs[db] = nil
 	}
+	c.ks.dbShards[db].Store(0)
 	c.wakeAll = true
 	if own {
 		c.EndExclusive()
@@ -154,6 +155,9 @@ func (c *Ctx) SwapDB(a, b int) {
 			d := c.ks.shards[i].dbs
 			d[a], d[b] = d[b], d[a]
 		}
+		na, nb := c.ks.dbShards[a].Load(), c.ks.dbShards[b].Load()
+		c.ks.dbShards[a].Store(nb)
+		c.ks.dbShards[b].Store(na)
 		c.wakeAll = true
 	}
 	if own {

@@ -63,6 +63,7 @@ type Keyspace struct {
 	fieldExp    atomic.Pointer[FieldExpirer]
 	used        atomic.Int64 // published accounted bytes (see memory.go)
 	coarseMS    atomic.Int64 // the clock at the last UpdateLRUClock, in ms
+	dbShards    []atomic.Int32 // per database: shards holding at least one key
 	ev          evictState
 	memBatch    atomic.Int64
 
@@ -153,6 +154,7 @@ func New(cfg Config) *Keyspace {
 		ks.shards[i].dbs = make([]*table, cfg.Databases)
 	}
 	ks.expCur = make([]uint32, len(ks.shards)*cfg.Databases)
+	ks.dbShards = make([]atomic.Int32, cfg.Databases)
 	ks.fexpCur = make([]uint32, len(ks.shards)*cfg.Databases)
 	ks.UpdateLRUClock(ks.clock.Now())
 	ks.memBatch.Store(64 << 10)
@@ -178,10 +180,32 @@ func (ks *Keyspace) SetNotifyFlags(f uint32) { ks.notifyFlags.Store(f) }
 // NotifyFlags returns the notify-keyspace-events class mask.
 func (ks *Keyspace) NotifyFlags() uint32 { return ks.notifyFlags.Load() }
 
-// UpdateLRUClock sets the coarse LRU clock (seconds, 24 bits) from t.
+// LRUResolutionMS is the LRU clock's tick. Redis ticks once a second;
+// embedis serves far more operations per second in process, where a
+// one-second tick would make recency invisible to eviction, so it ticks
+// every 10 ms (the 24-bit clock then wraps after 46 hours).
+const LRUResolutionMS = 10
+
+// UpdateLRUClock sets the coarse LRU clock (24 bits of LRUResolutionMS
+// ticks) and the coarse millisecond clock from t.
 func (ks *Keyspace) UpdateLRUClock(t time.Time) {
-	ks.lruClock.Store(uint32(t.Unix()) & (1<<24 - 1))
-	ks.coarseMS.Store(t.UnixMilli())
+	ms := t.UnixMilli()
+	ks.lruClock.Store(uint32(ms/LRUResolutionMS) & (1<<24 - 1))
+	ks.coarseMS.Store(ms)
+}
+
+// IdleMS returns how long ago e was last accessed, in milliseconds, by
+// the LRU clock (OBJECT IDLETIME reports it in seconds).
+func (ks *Keyspace) IdleMS(e *Entry) int64 {
+	now, a := ks.lruClock.Load(), e.Access()
+	const max = 1<<24 - 1
+	var d uint32
+	if now >= a {
+		d = now - a
+	} else {
+		d = max - a + now
+	}
+	return int64(d) * LRUResolutionMS
 }
 
 // LRUClock returns the coarse LRU clock.

@@ -64,6 +64,7 @@ type Ctx struct {
 	lastHash uint64
 
 	records []Record
+	jtoken  uint64 // token of the last Journal call, 0 = none
 	events  []Event
 	ready   []dbKey
 	wakeAll bool
@@ -86,6 +87,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.nheld = 0
 	c.lastKey = ""
 	c.records = c.records[:0]
+	c.jtoken = 0
 	c.events = c.events[:0]
 	c.ready = c.ready[:0]
 	c.wakeAll = false
@@ -169,6 +171,7 @@ func (c *Ctx) Unlock() {
 	if c.excl {
 		return
 	}
+	c.journal()
 	switch {
 	case c.nheld == 1:
 		c.ks.shards[c.held1].mu.Unlock()
@@ -201,6 +204,7 @@ func (c *Ctx) JoinExclusive() { c.excl, c.ownExcl = true, false }
 // EndExclusive ends the exclusive section started by Exclusive.
 func (c *Ctx) EndExclusive() {
 	if c.excl && c.ownExcl {
+		c.journal()
 		c.ks.unlockExclusive()
 	}
 	c.excl, c.ownExcl = false, false
@@ -439,6 +443,22 @@ func (c *Ctx) Propagate(db int, args ...string) {
 	c.records = append(c.records, Record{DB: db, Args: args})
 }
 
+// journal hands the records gathered so far to the journal hook while the
+// unit still holds its locks (several records are wrapped in MULTI/EXEC).
+func (c *Ctx) journal() {
+	if len(c.records) == 0 {
+		return
+	}
+	if len(c.records) > 1 && c.records[0].Args[0] != "MULTI" {
+		c.WrapRecords()
+	}
+	if c.hooks != nil && c.hooks.Journal != nil {
+		c.jtoken = c.hooks.Journal(c.records)
+	}
+	clear(c.records)
+	c.records = c.records[:0]
+}
+
 // Records returns the effects recorded so far.
 func (c *Ctx) Records() []Record { return c.records }
 
@@ -458,15 +478,12 @@ func (c *Ctx) SignalReady(db int, key string) {
 // wake-ups. Call it after Unlock/EndExclusive, before the key strings
 // passed in are reused.
 func (c *Ctx) Finish() {
-	if len(c.records) > 0 {
-		if len(c.records) > 1 && c.records[0].Args[0] != "MULTI" {
-			c.WrapRecords()
+	c.journal()
+	if c.jtoken != 0 {
+		if c.hooks != nil && c.hooks.JournalSync != nil {
+			c.hooks.JournalSync(c.jtoken)
 		}
-		if c.hooks != nil && c.hooks.Journal != nil {
-			c.hooks.Journal(c.records)
-		}
-		clear(c.records)
-		c.records = c.records[:0]
+		c.jtoken = 0
 	}
 	if len(c.events) > 0 {
 		if c.hooks != nil && c.hooks.Notify != nil {

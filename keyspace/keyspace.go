@@ -118,12 +118,20 @@ func (ks *Keyspace) ResetStats() {
 }
 
 // Hooks are the callbacks through which the rest of embedis observes
-// writes. Each is optional. They are called after the execution unit has
-// released every lock, in the order the effects happened.
+// writes. Each is optional. Journal is called under the unit's locks (see
+// its doc); the others after the unit released every lock.
 type Hooks struct {
 	// Journal receives the effects of an execution unit as commands (the
-	// append-only log's records). It may block (appendfsync always).
-	Journal func(records []Record)
+	// append-only log's records). It is called while the unit still holds
+	// the locks of the keys it wrote, so that conflicting units are
+	// journaled in the order they executed: it must only copy the records
+	// (they alias buffers that are reused) and never block on I/O. It
+	// returns a token for JournalSync.
+	Journal func(records []Record) uint64
+	// JournalSync is called from Finish, with no lock held, with the token
+	// of the unit's last Journal call: it may block until those records
+	// are durable (appendfsync always) before the reply is sent.
+	JournalSync func(token uint64)
 	// Notify receives keyspace events when notifications are enabled.
 	Notify func(events []Event)
 }

@@ -339,18 +339,22 @@ func TestSwapAndFlush(t *testing.T) {
 	assert.Equal(t, 1, ks.DBSize(1))
 }
 
-func TestJournal_RecordsAfterUnlock(t *testing.T) {
+func TestJournal_RecordsUnderLockSyncAfter(t *testing.T) {
 	ks := New(Config{Clock: newClock()})
 	var got [][]string
-	ks.SetHooks(&Hooks{Journal: func(rs []Record) {
+	var synced uint64
+	ks.SetHooks(&Hooks{Journal: func(rs []Record) uint64 {
+		for _, r := range rs {
+			got = append(got, append([]string(nil), r.Args...))
+		}
+		return 7
+	}, JournalSync: func(tok uint64) {
 		// the shard must be free again: lock it ourselves
 		var c Ctx
 		ks.Begin(&c)
 		c.Lock("k")
 		c.Unlock()
-		for _, r := range rs {
-			got = append(got, append([]string(nil), r.Args...))
-		}
+		synced = tok
 	}})
 	var c Ctx
 	ks.Begin(&c)
@@ -360,4 +364,5 @@ func TestJournal_RecordsAfterUnlock(t *testing.T) {
 	c.Unlock()
 	c.Finish()
 	assert.Equal(t, [][]string{{"MULTI"}, {"SET", "k", "v"}, {"PEXPIREAT", "k", "1"}, {"EXEC"}}, got)
+	assert.Equal(t, uint64(7), synced)
 }

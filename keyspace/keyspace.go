@@ -64,6 +64,8 @@ type Keyspace struct {
 	used        atomic.Int64 // published accounted bytes (see memory.go)
 	coarseMS    atomic.Int64 // the clock at the last UpdateLRUClock, in ms
 	dbShards    []atomic.Int32 // per database: shards holding at least one key
+	snap        atomic.Pointer[Snapshot]
+	snapMu      sync.Mutex
 	ev          evictState
 	memBatch    atomic.Int64
 
@@ -239,6 +241,9 @@ func (ks *Keyspace) lockShard(i int) {
 	for {
 		sh.mu.Lock()
 		if !ks.excl.Load() {
+			if s := ks.snap.Load(); s != nil {
+				s.copyShard(i)
+			}
 			return
 		}
 		sh.mu.Unlock()
@@ -255,6 +260,11 @@ func (ks *Keyspace) lockShards(idx []int) {
 			ks.shards[i].mu.Lock()
 		}
 		if !ks.excl.Load() {
+			if s := ks.snap.Load(); s != nil {
+				for _, i := range idx {
+					s.copyShard(i)
+				}
+			}
 			return
 		}
 		for _, i := range idx {
@@ -273,6 +283,12 @@ func (ks *Keyspace) lockExclusive() {
 	for i := range ks.shards {
 		ks.shards[i].mu.Lock()
 		ks.shards[i].mu.Unlock() //nolint:staticcheck // drain holders that got in first
+	}
+	if s := ks.snap.Load(); s != nil {
+		// the exclusive holder may change any shard: copy what is left
+		for i := range ks.shards {
+			s.copyShard(i)
+		}
 	}
 }
 

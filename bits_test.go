@@ -818,12 +818,13 @@ type bitsRecorder struct {
 	events  []string
 }
 
-func (r *bitsRecorder) journal(recs []keyspace.Record) {
+func (r *bitsRecorder) journal(recs []keyspace.Record) uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, rec := range recs {
 		r.records = append(r.records, strings.Join(rec.Args, " "))
 	}
+	return 0
 }
 
 func (r *bitsRecorder) notify(evs []keyspace.Event) {

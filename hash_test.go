@@ -56,12 +56,13 @@ func hashStore(t *testing.T) (*Store, *Session, *testClock, *hashRec) {
 	ks := s.Keyspace()
 	ks.SetNotifyFlags(keyspace.NotifyAll | keyspace.NotifyKeyspace | keyspace.NotifyKeyevent)
 	ks.SetHooks(&keyspace.Hooks{
-		Journal: func(records []keyspace.Record) {
+		Journal: func(records []keyspace.Record) uint64 {
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			for _, r := range records {
 				rec.recs = append(rec.recs, strings.Join(r.Args, " "))
 			}
+			return 0
 		},
 		Notify: func(events []keyspace.Event) {
 			rec.mu.Lock()

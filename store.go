@@ -9,6 +9,7 @@ import (
 
 	"github.com/embedis/embedis/evict"
 	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/persist"
 )
 
 // Clock tells the time; inject one with Options.Clock to control expiry in
@@ -53,6 +54,36 @@ type Options struct {
 	LFULogFactor int
 	// LFUDecayTime is "lfu-decay-time" in minutes. Default: 1.
 	LFUDecayTime int
+
+	// Dir is the working directory of snapshots and the append-only log
+	// ("dir"). Default: "" — with no Dir, no Save points and AppendOnly
+	// off the store is purely in memory; otherwise "." is used.
+	Dir string
+	// DBFilename is the snapshot file name ("dbfilename"). The format is
+	// embedis's own (see ARCHITECTURE.md), not RDB. Default: "dump.edb".
+	DBFilename string
+	// Save are the snapshot save points ("save"). Default: none.
+	Save []SavePoint
+	// AppendOnly turns the append-only log on ("appendonly"). Default:
+	// false.
+	AppendOnly bool
+	// AppendFsync is "appendfsync": always, everysec or no. Default:
+	// "everysec".
+	AppendFsync string
+	// AppendFilename is "appendfilename". Default: "appendonly.aof".
+	AppendFilename string
+	// AppendDirname is "appenddirname". Default: "appendonlydir".
+	AppendDirname string
+	// AutoAOFRewritePercentage is "auto-aof-rewrite-percentage" (0 turns
+	// automatic rewrites off). Default: 100.
+	AutoAOFRewritePercentage int
+	// AutoAOFRewriteMinSize is "auto-aof-rewrite-min-size". Default: 64 MiB.
+	AutoAOFRewriteMinSize int64
+	// AOFLoadTruncated is "aof-load-truncated". Default (nil): true.
+	AOFLoadTruncated *bool
+	// Logf receives warnings (a truncated log, a failed background save).
+	// Default: discard.
+	Logf func(format string, args ...any)
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -114,6 +145,29 @@ func (o *Options) withDefaults() (Options, error) {
 	if r.LFULogFactor < 0 || r.LFUDecayTime < 0 {
 		return r, fmt.Errorf("embedis: Options.LFULogFactor and LFUDecayTime must not be negative")
 	}
+	if r.DBFilename == "" {
+		r.DBFilename = "dump.edb"
+	}
+	if r.AppendFsync == "" {
+		r.AppendFsync = "everysec"
+	}
+	if _, ok := persist.ParseFsync(r.AppendFsync); !ok {
+		return r, fmt.Errorf("embedis: Options.AppendFsync must be always, everysec or no, got %q", r.AppendFsync)
+	}
+	if r.AutoAOFRewritePercentage == 0 {
+		r.AutoAOFRewritePercentage = 100
+	}
+	if r.AutoAOFRewriteMinSize == 0 {
+		r.AutoAOFRewriteMinSize = 64 << 20
+	}
+	if r.Dir == "" && (r.AppendOnly || len(r.Save) > 0) {
+		r.Dir = "."
+	}
+	for _, sp := range r.Save {
+		if sp.Seconds < 0 || sp.Changes < 0 {
+			return r, fmt.Errorf("embedis: Options.Save: invalid save point %d %d", sp.Seconds, sp.Changes)
+		}
+	}
 	return r, nil
 }
 
@@ -129,6 +183,7 @@ type Store struct {
 
 	maxBulk   atomic.Int64
 	maxMemory atomic.Int64
+	persist   persistState
 
 	closed atomic.Bool
 	stop   chan struct{}
@@ -164,6 +219,9 @@ func Open(opts *Options) (*Store, error) {
 	s.ks.SetEviction(keyspace.EvictConfig{Policy: pol, Samples: o.MaxMemorySamples, LogFactor: o.LFULogFactor, DecayTime: o.LFUDecayTime})
 	s.SetMaxMemory(o.MaxMemory)
 	initHashFieldExpiry(s)
+	if err := s.openPersistence(); err != nil {
+		return nil, err
+	}
 	s.wg.Add(1)
 	go s.cron()
 	return s, nil
@@ -187,7 +245,7 @@ func (s *Store) Close() error {
 	}
 	close(s.stop)
 	s.wg.Wait()
-	return nil
+	return s.closePersistence()
 }
 
 // Select returns database n (0-based). It panics when n is out of range,
@@ -232,6 +290,7 @@ func (s *Store) cron() {
 			if !s.opts.DisableActiveExpire {
 				s.ks.ActiveExpireCycle(budget)
 			}
+			s.persistCron()
 		}
 	}
 }

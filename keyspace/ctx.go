@@ -393,6 +393,7 @@ func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 // successful write calls it. The key's shard must be locked.
 func (c *Ctx) Touch(db int, key string) {
 	sh, h := c.shardFor(key)
+	sh.dirty++
 	if t := sh.dbs[db]; t != nil {
 		if e := t.find(uint32(h), key); e != nil {
 			c.account(sh, t, e)

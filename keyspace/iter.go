@@ -134,6 +134,7 @@ func (c *Ctx) FlushDB(db int) {
 		sh := &c.ks.shards[i]
 		if t := sh.dbs[db]; t != nil {
 			c.ks.addMem(sh, t, -t.mem)
+			sh.dirty += int64(t.live)
 		}
 		sh.dbs[db] = nil
 	}

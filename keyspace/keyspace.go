@@ -37,7 +37,8 @@ type shard struct {
 	hits    int64 // keyspace hits counted under mu (no shared cache line)
 	misses  int64
 	pending int64    // accounted bytes not yet published to Keyspace.used
-	_       [16]byte // keep neighbouring shards' locks on separate cache lines
+	dirty   int64    // writes (Touch calls) since start, for save points
+	_       [8]byte  // keep neighbouring shards' locks on separate cache lines
 }
 
 type dbKey struct {
@@ -367,3 +368,16 @@ type FieldExpirer func(c *Ctx, db int, e *Entry) int
 
 // SetFieldExpirer installs the member-expiry callback of the active cycle.
 func (ks *Keyspace) SetFieldExpirer(f FieldExpirer) { ks.fieldExp.Store(&f) }
+
+// Dirty returns the number of writes since the keyspace was created
+// (every Touch counts one): save points compare it with the count at the
+// last save.
+func (ks *Keyspace) Dirty() int64 {
+	var n int64
+	for i := range ks.shards {
+		ks.lockShard(i)
+		n += ks.shards[i].dirty
+		ks.shards[i].mu.Unlock()
+	}
+	return n
+}

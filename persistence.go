@@ -1,0 +1,569 @@
+package embedis
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc64"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/persist"
+	"github.com/embedis/embedis/resp"
+)
+
+// SavePoint is one "save <seconds> <changes>" rule: snapshot when at least
+// Changes writes happened and Seconds passed since the last save.
+type SavePoint struct {
+	Seconds int
+	Changes int
+}
+
+// persistState is a Store's persistence: the append-only log, snapshot
+// scheduling and the counters INFO persistence reports.
+type persistState struct {
+	mu  sync.Mutex // serializes snapshots and rewrites
+	aof *persist.AOF
+
+	dirtyAtSave   atomic.Int64
+	lastSave      atomic.Int64 // unix seconds
+	lastSaveOK    atomic.Bool
+	lastSaveTook  atomic.Int64 // ms
+	bgsave        atomic.Bool
+	rewriting     atomic.Bool
+	lastRewriteOK atomic.Bool
+	baseSize      atomic.Int64 // AOF size after the last rewrite (auto rewrite)
+	loadErrors    atomic.Int64 // commands that failed while loading
+	wg            sync.WaitGroup
+}
+
+// snapshot file format: magic, version, msgpack records, an end marker,
+// then the CRC-64 (ECMA) of everything before it, big-endian.
+const (
+	snapMagic   = "EMBEDIS-SNAP"
+	snapVersion = 1
+)
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// openPersistence loads the data set (from the append-only log when it is
+// on, else from the snapshot) and starts logging. Called from Open.
+func (s *Store) openPersistence() error {
+	o := &s.opts
+	p := &s.persist
+	p.lastSave.Store(time.Now().Unix())
+	p.lastSaveOK.Store(true)
+	p.lastRewriteOK.Store(true)
+	if o.AppendOnly {
+		fs, _ := persist.ParseFsync(o.AppendFsync)
+		a, err := persist.OpenAOF(persist.AOFOptions{Dir: o.Dir, DirName: o.AppendDirname,
+			FileName: o.AppendFilename, Fsync: fs, LoadTruncated: o.AOFLoadTruncated, Logf: o.Logf})
+		if err != nil {
+			return err
+		}
+		if _, err := a.Load(s.replay); err != nil {
+			a.Close()
+			return err
+		}
+		p.aof = a
+		p.baseSize.Store(a.BaseSize() + a.Size())
+		s.ks.SetHooks(&keyspace.Hooks{Journal: a.Append, JournalSync: a.Sync, Notify: s.notifyHook()})
+	} else if path := s.snapshotPath(); path != "" {
+		if err := s.loadSnapshot(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	p.dirtyAtSave.Store(s.ks.Dirty())
+	return nil
+}
+
+// notifyHook returns the notification hook currently installed, so that
+// installing the journal keeps it.
+func (s *Store) notifyHook() func([]keyspace.Event) {
+	return nil
+}
+
+func (s *Store) snapshotPath() string {
+	if s.opts.Dir == "" && s.opts.Save == nil && !s.opts.AppendOnly {
+		return "" // a purely in-memory store
+	}
+	return filepath.Join(s.opts.Dir, s.opts.DBFilename)
+}
+
+// replay runs one logged command while loading: no lazy expiry, no
+// journaling; error replies are counted, not fatal (as Redis does), but
+// unknown commands are.
+func (s *Store) replay(db int, args [][]byte) error {
+	name := string(args[0])
+	if equalFoldASCII(name, "multi") || equalFoldASCII(name, "exec") {
+		return nil // loading is single-threaded: groups apply in order anyway
+	}
+	cmd, msg := resolve(args)
+	if cmd == nil {
+		return errors.New(msg)
+	}
+	if db < 0 || db >= len(s.dbs) {
+		return fmt.Errorf("SELECT %d out of range", db)
+	}
+	var c keyspace.Ctx
+	s.ks.Begin(&c)
+	c.Loading = true
+	c.BorrowedKeys = true
+	w := resp.NewValueWriter(2)
+	sess := s.loadSession()
+	sess.db = db
+	x := Exec{s: s, sess: sess, c: &c, w: w, args: args, db: db, cmd: cmd}
+	x.lockAndRun()
+	c.EndExclusive()
+	c.Finish()
+	if v := w.Value(); v.Kind == resp.KindError {
+		s.persist.loadErrors.Add(1)
+	}
+	return nil
+}
+
+var loadSessions sync.Map // *Store → *Session
+
+func (s *Store) loadSession() *Session {
+	if v, ok := loadSessions.Load(s); ok {
+		return v.(*Session)
+	}
+	sess := s.NewSession()
+	loadSessions.Store(s, sess)
+	return sess
+}
+
+// collectionEncoders turn a collection value into the commands that
+// rebuild it (used by snapshots and by log rewrites). Each family
+// registers its own.
+var collectionEncoders = map[keyspace.Kind]func(key string, v any, emit func(args ...string)){}
+
+// entryCommands emits the commands that rebuild one snapshot entry.
+func entryCommands(e *keyspace.SnapEntry, emit func(args ...string)) error {
+	if e.Kind == keyspace.KindString {
+		emit("SET", e.Key, e.Str)
+	} else {
+		enc := collectionEncoders[e.Kind]
+		if enc == nil {
+			return fmt.Errorf("embedis: no snapshot encoder for %s values", e.Kind)
+		}
+		enc(e.Key, e.Obj, emit)
+	}
+	if e.ExpireAt != 0 {
+		emit("PEXPIREAT", e.Key, strconv.FormatInt(e.ExpireAt, 10))
+	}
+	return nil
+}
+
+// Save writes a point-in-time snapshot of every database to
+// Dir/DBFilename (SAVE): to a temporary file, fsynced, renamed over the
+// old one, and the directory fsynced. Writers are never stalled for more
+// than one shard's copy.
+func (s *Store) Save(ctx context.Context) error {
+	p := &s.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	start := time.Now()
+	dirty := s.ks.Dirty()
+	err := s.writeSnapshot(ctx)
+	p.lastSaveOK.Store(err == nil)
+	p.lastSaveTook.Store(time.Since(start).Milliseconds())
+	if err == nil {
+		p.lastSave.Store(time.Now().Unix())
+		p.dirtyAtSave.Store(dirty)
+	}
+	return err
+}
+
+func (s *Store) writeSnapshot(ctx context.Context) error {
+	path := filepath.Join(s.opts.Dir, s.opts.DBFilename)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf("temp-%d-%d.edb", os.Getpid(), time.Now().UnixNano()))
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	h := crc64.New(crcTable)
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
+	bw.WriteString(snapMagic)
+	bw.Write([]byte{0, snapVersion})
+	enc := msgpack.NewEncoder(bw)
+	snap := s.ks.BeginSnapshot(nil)
+	var cmds [][]string
+	err = snap.Collect(func(es []keyspace.SnapEntry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range es {
+			e := &es[i]
+			if err := enc.EncodeArrayLen(5); err != nil {
+				return err
+			}
+			enc.EncodeInt(int64(e.DB))
+			enc.EncodeString(e.Key)
+			enc.EncodeUint8(uint8(e.Kind))
+			enc.EncodeInt(e.ExpireAt)
+			if e.Kind == keyspace.KindString {
+				if err := enc.EncodeString(e.Str); err != nil {
+					return err
+				}
+				continue
+			}
+			cmds = cmds[:0]
+			noTTL := *e
+			noTTL.ExpireAt = 0
+			if err := entryCommands(&noTTL, func(a ...string) { cmds = append(cmds, a) }); err != nil {
+				return err
+			}
+			if err := enc.Encode(cmds); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	enc.EncodeNil() // end marker
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	sum := h.Sum64()
+	var tail [8]byte
+	for i := 0; i < 8; i++ {
+		tail[i] = byte(sum >> (56 - 8*i))
+	}
+	if _, err := f.Write(tail[:]); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	d, err := os.Open(filepath.Dir(path))
+	if err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// countingReader counts bytes consumed, for error offsets.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// loadSnapshot replaces nothing: it loads a snapshot into the (empty)
+// store. A bad magic, version, record or checksum is an error naming the
+// file and offset; the store is then not opened.
+func (s *Store) loadSnapshot(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	bad := func(off int64, why string) error {
+		return fmt.Errorf("embedis: snapshot %s is corrupt at offset %d: %s", path, off, why)
+	}
+	if len(data) < len(snapMagic)+2+1+8 || string(data[:len(snapMagic)]) != snapMagic {
+		return bad(0, "not an embedis snapshot (bad magic)")
+	}
+	if v := data[len(snapMagic)+1]; data[len(snapMagic)] != 0 || v != snapVersion {
+		return bad(int64(len(snapMagic)), fmt.Sprintf("unsupported format version %d", v))
+	}
+	body, tail := data[:len(data)-8], data[len(data)-8:]
+	var want uint64
+	for _, b := range tail {
+		want = want<<8 | uint64(b)
+	}
+	if got := crc64.Checksum(body, crcTable); got != want {
+		return bad(int64(len(body)), "checksum mismatch (truncated or corrupted file)")
+	}
+	cr := &countingReader{r: bytesReader(body[len(snapMagic)+2:])}
+	dec := msgpack.NewDecoder(cr)
+	base := int64(len(snapMagic) + 2)
+	sess := s.loadSession()
+	for {
+		off := base + cr.n
+		n, err := dec.DecodeArrayLen()
+		if err != nil {
+			return bad(off, err.Error())
+		}
+		if n == -1 {
+			break // end marker
+		}
+		if n != 5 {
+			return bad(off, "bad record")
+		}
+		db, err1 := dec.DecodeInt()
+		key, err2 := dec.DecodeString()
+		kind, err3 := dec.DecodeUint8()
+		exp, err4 := dec.DecodeInt64()
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			return bad(off, err.Error())
+		}
+		if db < 0 || db >= len(s.dbs) {
+			return bad(off, fmt.Sprintf("database %d out of range", db))
+		}
+		if keyspace.Kind(kind) == keyspace.KindString {
+			val, err := dec.DecodeString()
+			if err != nil {
+				return bad(off, err.Error())
+			}
+			var c keyspace.Ctx
+			s.ks.Begin(&c)
+			c.Loading = true
+			c.Lock(key)
+			e := c.Create(db, key)
+			e.SetStr(val)
+			c.SetExpire(db, e, exp)
+			c.Touch(db, key)
+			c.Unlock()
+			continue
+		}
+		var cmds [][]string
+		if err := dec.Decode(&cmds); err != nil {
+			return bad(off, err.Error())
+		}
+		for _, cmd := range cmds {
+			args := make([][]byte, len(cmd))
+			for i, a := range cmd {
+				args[i] = []byte(a)
+			}
+			if err := s.replay(db, args); err != nil {
+				return bad(off, err.Error())
+			}
+		}
+		if exp != 0 {
+			s.replay(db, [][]byte{[]byte("PEXPIREAT"), []byte(key), []byte(strconv.FormatInt(exp, 10))})
+		}
+	}
+	_ = sess
+	return nil
+}
+
+type byteSliceReader struct {
+	b []byte
+}
+
+func bytesReader(b []byte) *byteSliceReader { return &byteSliceReader{b} }
+
+func (r *byteSliceReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// Rewrite compacts the append-only log (BGREWRITEAOF, run synchronously):
+// at one instant appends switch to a new incremental file and a
+// point-in-time snapshot is taken; the snapshot is written as the new
+// base file, in RESP commands a real redis-server can replay, and the old
+// files are removed. Writers keep running throughout.
+func (s *Store) Rewrite(ctx context.Context) error {
+	p := &s.persist
+	if p.aof == nil {
+		return errors.New("embedis: the append-only log is off (appendonly no)")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rewriting.Store(true)
+	defer p.rewriting.Store(false)
+	var rw *persist.Rewrite
+	var rerr error
+	snap := s.ks.BeginSnapshot(func() { rw, rerr = p.aof.StartRewrite() })
+	if rerr != nil {
+		snap.Collect(func([]keyspace.SnapEntry) error { return nil })
+		p.lastRewriteOK.Store(false)
+		return rerr
+	}
+	err := rw.Finish(func(w *bufio.Writer) error {
+		var buf []byte
+		curDB := -1
+		return snap.Collect(func(es []keyspace.SnapEntry) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for i := range es {
+				e := &es[i]
+				if e.DB != curDB {
+					buf = persist.AppendCommand(buf, "SELECT", strconv.Itoa(e.DB))
+					curDB = e.DB
+				}
+				if err := entryCommands(e, func(a ...string) { buf = persist.AppendCommand(buf, a...) }); err != nil {
+					return err
+				}
+				if len(buf) > 1<<16 {
+					if _, err := w.Write(buf); err != nil {
+						return err
+					}
+					buf = buf[:0]
+				}
+			}
+			_, err := w.Write(buf)
+			buf = buf[:0]
+			return err
+		})
+	})
+	p.lastRewriteOK.Store(err == nil)
+	if err == nil {
+		p.baseSize.Store(p.aof.BaseSize())
+	}
+	return err
+}
+
+// persistCron runs save points and automatic log rewrites.
+func (s *Store) persistCron() {
+	p := &s.persist
+	if len(s.opts.Save) > 0 && !p.bgsave.Load() {
+		changes := s.ks.Dirty() - p.dirtyAtSave.Load()
+		elapsed := time.Now().Unix() - p.lastSave.Load()
+		for _, sp := range s.opts.Save {
+			if changes >= int64(sp.Changes) && elapsed >= int64(sp.Seconds) {
+				s.BGSave()
+				break
+			}
+		}
+	}
+	if a := p.aof; a != nil && s.opts.AutoAOFRewritePercentage > 0 && !p.rewriting.Load() {
+		size := a.BaseSize() + a.Size()
+		base := p.baseSize.Load()
+		if size > s.opts.AutoAOFRewriteMinSize && base > 0 && (size-base)*100/base >= int64(s.opts.AutoAOFRewritePercentage) {
+			s.BGRewriteAOF()
+		}
+	}
+}
+
+// BGSave starts a snapshot in the background (BGSAVE); it reports false
+// when one is already running.
+func (s *Store) BGSave() bool {
+	p := &s.persist
+	if !p.bgsave.CompareAndSwap(false, true) {
+		return false
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer p.bgsave.Store(false)
+		if err := s.Save(context.Background()); err != nil && s.opts.Logf != nil {
+			s.opts.Logf("embedis: background save failed: %v", err)
+		}
+	}()
+	return true
+}
+
+// BGRewriteAOF starts a log rewrite in the background; it reports false
+// when one is already running or the log is off.
+func (s *Store) BGRewriteAOF() bool {
+	p := &s.persist
+	if p.aof == nil || p.rewriting.Load() {
+		return false
+	}
+	p.rewriting.Store(true)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if err := s.Rewrite(context.Background()); err != nil && s.opts.Logf != nil {
+			s.opts.Logf("embedis: append-only log rewrite failed: %v", err)
+		}
+	}()
+	return true
+}
+
+// LastSave returns the time of the last successful snapshot (LASTSAVE).
+func (s *Store) LastSave() time.Time { return time.Unix(s.persist.lastSave.Load(), 0) }
+
+// closePersistence waits for background saves and closes the log.
+func (s *Store) closePersistence() error {
+	s.persist.wg.Wait()
+	if a := s.persist.aof; a != nil {
+		return a.Close()
+	}
+	return nil
+}
+
+// PersistenceInfo returns the fields of INFO persistence, in order.
+func (s *Store) PersistenceInfo() [][2]string {
+	p := &s.persist
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return "0"
+	}
+	status := func(ok bool) string {
+		if ok {
+			return "ok"
+		}
+		return "err"
+	}
+	aofOn, aofWrite := false, true
+	var aofSize, aofBase int64
+	if p.aof != nil {
+		aofOn = true
+		aofWrite = p.aof.LastWriteError() == nil
+		aofSize, aofBase = p.aof.BaseSize()+p.aof.Size(), p.baseSize.Load()
+	}
+	out := [][2]string{
+		{"loading", "0"},
+		{"async_loading", "0"},
+		{"current_cow_peak", "0"},
+		{"current_cow_size", "0"},
+		{"current_fork_perc", "0.00"},
+		{"current_save_keys_processed", "0"},
+		{"current_save_keys_total", "0"},
+		{"rdb_changes_since_last_save", strconv.FormatInt(s.ks.Dirty()-p.dirtyAtSave.Load(), 10)},
+		{"rdb_bgsave_in_progress", b(p.bgsave.Load())},
+		{"rdb_last_save_time", strconv.FormatInt(p.lastSave.Load(), 10)},
+		{"rdb_last_bgsave_status", status(p.lastSaveOK.Load())},
+		{"rdb_last_bgsave_time_sec", strconv.FormatInt(p.lastSaveTook.Load()/1000, 10)},
+		{"rdb_current_bgsave_time_sec", "-1"},
+		{"aof_enabled", b(aofOn)},
+		{"aof_rewrite_in_progress", b(p.rewriting.Load())},
+		{"aof_rewrite_scheduled", "0"},
+		{"aof_last_rewrite_time_sec", "-1"},
+		{"aof_current_rewrite_time_sec", "-1"},
+		{"aof_last_bgrewrite_status", status(p.lastRewriteOK.Load())},
+		{"aof_rewrites", "0"},
+		{"aof_last_write_status", status(aofWrite)},
+	}
+	if aofOn {
+		out = append(out, [2]string{"aof_current_size", strconv.FormatInt(aofSize, 10)},
+			[2]string{"aof_base_size", strconv.FormatInt(aofBase, 10)})
+	}
+	return out
+}
+
+func equalFoldASCIIs(a, b string) bool { return equalFoldASCII(a, b) }

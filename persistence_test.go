@@ -1,0 +1,176 @@
+package embedis
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// digest renders every database as sorted "db key type value ttl" lines,
+// a stand-in for DEBUG DIGEST.
+func digest(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	for db := 0; db < s.Databases(); db++ {
+		d := s.Select(db)
+		for _, k := range d.Keys("*") {
+			typ := d.Type(k)
+			var val string
+			switch typ {
+			case "string":
+				val, _ = d.Get(k)
+			case "hash":
+				m, _ := d.HGetAll(k)
+				keys := make([]string, 0, len(m))
+				for f, v := range m {
+					keys = append(keys, f+"="+v)
+				}
+				sort.Strings(keys)
+				val = fmtAny(keys)
+			case "list":
+				l, _ := d.LRange(k, 0, -1)
+				val = fmtAny(l)
+			case "set":
+				m, _ := d.SMembers(k)
+				sort.Strings(m)
+				val = fmtAny(m)
+			}
+			exp, _ := d.ExpireTime(k)
+			ms := int64(0)
+			if !exp.IsZero() {
+				ms = exp.UnixMilli()
+			}
+			out = append(out, strconv.Itoa(db)+" "+k+" "+typ+" "+val+" "+strconv.FormatInt(ms, 10))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func populate(t *testing.T, s *Store) {
+	s.Set("str", "hello", nil)
+	s.Set("ttl", "v", &SetArgs{TTL: time.Hour})
+	s.Select(3).Set("other-db", "x", nil)
+	s.Incr("counter")
+	s.IncrByFloat("float", 0.1)
+	s.Append("raw", "abc")
+	s.Append("raw", "def")
+	_, err := s.HSet("h", "f1", "v1", "f2", "v2")
+	require.NoError(t, err)
+	_, err = s.HExpire("h", time.Hour, nil, "f1")
+	require.NoError(t, err)
+	_, err = s.RPush("l", "a", "b", "c")
+	require.NoError(t, err)
+	_, err = s.SAdd("s", "x", "y", "1")
+	require.NoError(t, err)
+	for i := 0; i < 300; i++ {
+		s.SAdd("bigset", "m"+strconv.Itoa(i))
+		s.RPush("biglist", strconv.Itoa(i))
+	}
+}
+
+func TestPersistence_AOFReplaysEverything(t *testing.T) {
+	dir := t.TempDir()
+	for _, fsync := range []string{"always", "everysec", "no"} {
+		t.Run(fsync, func(t *testing.T) {
+			d := filepath.Join(dir, fsync)
+			s, err := Open(&Options{Dir: d, AppendOnly: true, AppendFsync: fsync})
+			require.NoError(t, err)
+			populate(t, s)
+			s.Del("counter")
+			s.Incr("counter")
+			want := digest(t, s)
+			require.NoError(t, s.Close())
+
+			r, err := Open(&Options{Dir: d, AppendOnly: true, AppendFsync: fsync})
+			require.NoError(t, err)
+			defer r.Close()
+			assert.Equal(t, want, digest(t, r))
+		})
+	}
+}
+
+func TestPersistence_RewriteCompactsAndReplays(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d, AppendOnly: true, AppendFsync: "always"})
+	require.NoError(t, err)
+	for i := 0; i < 1000; i++ {
+		s.Incr("n")
+	}
+	populate(t, s)
+	before := s.persist.aof.Size()
+	require.NoError(t, s.Rewrite(context.Background()))
+	s.Incr("n") // lands in the new incremental file
+	want := digest(t, s)
+	require.NoError(t, s.Close())
+	base, err := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.2.base.aof"))
+	require.NoError(t, err)
+	assert.Less(t, int64(len(base)), before, "the base is smaller than the history it replaced")
+
+	r, err := Open(&Options{Dir: d, AppendOnly: true})
+	require.NoError(t, err)
+	defer r.Close()
+	assert.Equal(t, want, digest(t, r))
+	v, _ := r.Get("n")
+	assert.Equal(t, "1001", v)
+}
+
+func TestPersistence_SnapshotRoundTrip(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	populate(t, s)
+	require.NoError(t, s.Save(context.Background()))
+	want := digest(t, s)
+	require.NoError(t, s.Close())
+
+	r, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	defer r.Close()
+	assert.Equal(t, want, digest(t, r))
+	assert.WithinDuration(t, time.Now(), r.LastSave(), 5*time.Second)
+}
+
+func TestPersistence_CorruptSnapshotIsRefused(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	populate(t, s)
+	require.NoError(t, s.Save(context.Background()))
+	s.Close()
+	path := filepath.Join(d, "dump.edb")
+	data, _ := os.ReadFile(path)
+	data[len(data)/2] ^= 0xff
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	_, err = Open(&Options{Dir: d})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), path)
+	assert.Contains(t, err.Error(), "checksum")
+	require.NoError(t, os.WriteFile(path, data[:len(data)/3], 0o644))
+	_, err = Open(&Options{Dir: d})
+	require.Error(t, err, "a truncated snapshot is refused, never loaded as empty")
+	require.NoError(t, os.WriteFile(path, []byte("REDIS0011"), 0o644))
+	_, err = Open(&Options{Dir: d})
+	assert.ErrorContains(t, err, "bad magic")
+}
+
+func TestPersistence_SavePointTriggersBGSave(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d, Save: []SavePoint{{Seconds: 0, Changes: 3}}})
+	require.NoError(t, err)
+	defer s.Close()
+	s.Set("a", "1", nil)
+	s.Set("b", "2", nil)
+	s.Set("c", "3", nil)
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(filepath.Join(d, "dump.edb"))
+		return err == nil
+	}, 5*time.Second, 20*time.Millisecond)
+}

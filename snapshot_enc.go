@@ -1,0 +1,77 @@
+package embedis
+
+import (
+	"strconv"
+
+	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/types"
+)
+
+// Encoders that turn each collection into the commands that rebuild it,
+// for snapshots and log rewrites (see persistence.go). Elements go in
+// batches so that no single command is huge.
+
+const encodeBatch = 128
+
+func init() {
+	collectionEncoders[keyspace.KindHash] = encodeHash
+	collectionEncoders[keyspace.KindList] = encodeList
+	collectionEncoders[keyspace.KindSet] = encodeSet
+}
+
+func encodeHash(key string, v any, emit func(args ...string)) {
+	h := v.(*types.Hash)
+	args := []string{"HSET", key}
+	ttls := map[int64][]string{}
+	var order []int64
+	for i := 0; i < h.Len(); i++ {
+		f, val, exp := h.At(i)
+		args = append(args, f, val)
+		if exp != 0 {
+			if _, ok := ttls[exp]; !ok {
+				order = append(order, exp)
+			}
+			ttls[exp] = append(ttls[exp], f)
+		}
+		if len(args) >= 2+2*encodeBatch {
+			emit(args...)
+			args = []string{"HSET", key}
+		}
+	}
+	if len(args) > 2 {
+		emit(args...)
+	}
+	for _, exp := range order {
+		fs := ttls[exp]
+		for len(fs) > 0 {
+			n := min(len(fs), encodeBatch)
+			a := []string{"HPEXPIREAT", key, strconv.FormatInt(exp, 10), "FIELDS", strconv.Itoa(n)}
+			emit(append(a, fs[:n]...)...)
+			fs = fs[n:]
+		}
+	}
+}
+
+func encodeList(key string, v any, emit func(args ...string)) {
+	l := v.(*types.List)
+	for start := 0; start < l.Len(); start += encodeBatch {
+		elems := l.Range(start, start+encodeBatch-1)
+		emit(append([]string{"RPUSH", key}, elems...)...)
+	}
+}
+
+func encodeSet(key string, v any, emit func(args ...string)) {
+	s := v.(*types.Set)
+	args := []string{"SADD", key}
+	s.Range(func(m string) bool {
+		args = append(args, m)
+		if len(args) >= 2+encodeBatch {
+			emit(args...)
+			args = []string{"SADD", key}
+		}
+		return true
+	})
+	if len(args) > 2 {
+		emit(args...)
+	}
+}

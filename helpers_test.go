@@ -1,6 +1,8 @@
 package embedis
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,3 +53,5 @@ func itoa(n int64) string        { return strconvItoa(n) }
 func strconvItoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }

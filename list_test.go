@@ -293,7 +293,7 @@ func blockedCall(t *testing.T, s *Store, args ...string) <-chan string {
 	return out
 }
 
-func recv(t *testing.T, ch <-chan string) string {
+func listRecv(t *testing.T, ch <-chan string) string {
 	t.Helper()
 	select {
 	case v := <-ch:
@@ -615,7 +615,7 @@ func TestList_JournalAndEvents(t *testing.T) {
 	reply := blockedCall(t, s, "BLPOP", "w", "0")
 	waitBlocked(t, s, "w", 1)
 	do(t, s.NewSession(), "RPUSH", "w", "x")
-	assert.Equal(t, "*2\r\n$1\r\nw\r\n$1\r\nx\r\n", recv(t, reply))
+	assert.Equal(t, "*2\r\n$1\r\nw\r\n$1\r\nx\r\n", listRecv(t, reply))
 	records, events := rec.take()
 	assert.Equal(t, []string{"RPUSH w x", "LPOP w"}, records)
 	assert.Equal(t, []string{"rpush:w", "lpop:w", "del:w"}, events)
@@ -675,7 +675,7 @@ func TestBLPop_PushServesTheLastPushedHead(t *testing.T) {
 	waitBlocked(t, s, "k", 1)
 	assert.Equal(t, ":3\r\n", do(t, s.NewSession(), "LPUSH", "k", "a", "b", "c"))
 	// the waiter is served after LPUSH completes: the head is c
-	assert.Equal(t, "*2\r\n$1\r\nk\r\n$1\r\nc\r\n", recv(t, reply))
+	assert.Equal(t, "*2\r\n$1\r\nk\r\n$1\r\nc\r\n", listRecv(t, reply))
 	assert.Equal(t, "*2\r\n$1\r\nb\r\n$1\r\na\r\n", do(t, s.NewSession(), "LRANGE", "k", "0", "-1"))
 	assert.Equal(t, 0, waiters(s, "k"))
 }
@@ -688,7 +688,7 @@ func TestBLPop_WaitersAreServedFIFO(t *testing.T) {
 	waitBlocked(t, s, "q", 2)
 	sess := s.NewSession()
 	do(t, sess, "RPUSH", "q", "x")
-	assert.Equal(t, "*2\r\n$1\r\nq\r\n$1\r\nx\r\n", recv(t, first))
+	assert.Equal(t, "*2\r\n$1\r\nq\r\n$1\r\nx\r\n", listRecv(t, first))
 	waitBlocked(t, s, "q", 1)
 	select {
 	case r := <-second:
@@ -696,7 +696,7 @@ func TestBLPop_WaitersAreServedFIFO(t *testing.T) {
 	default:
 	}
 	do(t, sess, "RPUSH", "q", "y", "z")
-	assert.Equal(t, "*2\r\n$1\r\nq\r\n$1\r\ny\r\n", recv(t, second))
+	assert.Equal(t, "*2\r\n$1\r\nq\r\n$1\r\ny\r\n", listRecv(t, second))
 	assert.Equal(t, "*1\r\n$1\r\nz\r\n", do(t, sess, "LRANGE", "q", "0", "-1"))
 	waitBlocked(t, s, "other", 0)
 }
@@ -712,7 +712,7 @@ func TestBLPop_ServedAfterExec(t *testing.T) {
 	do(t, sess, "RPUSH", "k", "c")
 	assert.Equal(t, "*3\r\n:1\r\n:2\r\n:3\r\n", do(t, sess, "EXEC"))
 	// the waiter sees the state after EXEC: b a c
-	assert.Equal(t, "*2\r\n$1\r\nk\r\n$1\r\nb\r\n", recv(t, reply))
+	assert.Equal(t, "*2\r\n$1\r\nk\r\n$1\r\nb\r\n", listRecv(t, reply))
 
 	// a push undone in the same transaction serves nobody
 	reply = blockedCall(t, s, "BLPOP", "k2", "0")
@@ -723,7 +723,7 @@ func TestBLPop_ServedAfterExec(t *testing.T) {
 	do(t, sess, "EXEC")
 	waitBlocked(t, s, "k2", 1)
 	do(t, sess, "RPUSH", "k2", "late")
-	assert.Equal(t, "*2\r\n$2\r\nk2\r\n$4\r\nlate\r\n", recv(t, reply))
+	assert.Equal(t, "*2\r\n$2\r\nk2\r\n$4\r\nlate\r\n", listRecv(t, reply))
 }
 
 func TestBLPop_OtherTypesDoNotWake(t *testing.T) {
@@ -742,7 +742,7 @@ func TestBLPop_OtherTypesDoNotWake(t *testing.T) {
 	// a list arriving at b re-runs the command, which meets the string
 	// at a first, as Redis's re-execution does
 	do(t, sess, "RPUSH", "b", "v")
-	assert.Equal(t, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", recv(t, reply))
+	assert.Equal(t, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", listRecv(t, reply))
 	assert.Equal(t, ":1\r\n", do(t, sess, "LLEN", "b"))
 }
 
@@ -753,7 +753,7 @@ func TestBLMove_WaitsOnSourceAndChecksDestination(t *testing.T) {
 	waitBlocked(t, s, "src", 1)
 	assert.Equal(t, 0, waiters(s, "dst"), "only the source is waited on")
 	do(t, sess, "RPUSH", "src", "a", "b")
-	assert.Equal(t, "$1\r\nb\r\n", recv(t, reply))
+	assert.Equal(t, "$1\r\nb\r\n", listRecv(t, reply))
 	assert.Equal(t, "*1\r\n$1\r\nb\r\n", do(t, sess, "LRANGE", "dst", "0", "-1"))
 
 	// served later with a destination of the wrong type: WRONGTYPE, and
@@ -762,7 +762,7 @@ func TestBLMove_WaitsOnSourceAndChecksDestination(t *testing.T) {
 	reply = blockedCall(t, s, "BRPOPLPUSH", "src2", "str", "0")
 	waitBlocked(t, s, "src2", 1)
 	do(t, sess, "RPUSH", "src2", "v")
-	assert.Equal(t, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", recv(t, reply))
+	assert.Equal(t, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", listRecv(t, reply))
 	assert.Equal(t, "*1\r\n$1\r\nv\r\n", do(t, sess, "LRANGE", "src2", "0", "-1"))
 }
 
@@ -772,7 +772,7 @@ func TestBLMPop_BlocksOnAllKeys(t *testing.T) {
 	waitBlocked(t, s, "x", 1)
 	waitBlocked(t, s, "y", 1)
 	do(t, s.NewSession(), "RPUSH", "y", "1", "2", "3")
-	assert.Equal(t, "*2\r\n$1\r\ny\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n", recv(t, reply))
+	assert.Equal(t, "*2\r\n$1\r\ny\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n", listRecv(t, reply))
 	waitBlocked(t, s, "x", 0)
 }
 

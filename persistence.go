@@ -43,6 +43,7 @@ type persistState struct {
 	lastRewriteOK atomic.Bool
 	baseSize      atomic.Int64 // AOF size after the last rewrite (auto rewrite)
 	loadErrors    atomic.Int64 // commands that failed while loading
+	loader        *Session     // used only while Open loads
 	wg            sync.WaitGroup
 }
 
@@ -114,32 +115,52 @@ func (s *Store) replay(db int, args [][]byte) error {
 	if db < 0 || db >= len(s.dbs) {
 		return fmt.Errorf("SELECT %d out of range", db)
 	}
-	var c keyspace.Ctx
-	s.ks.Begin(&c)
+	sess := s.loadSession()
+	c := &sess.c
+	s.ks.Begin(c)
 	c.Loading = true
 	c.BorrowedKeys = true
-	w := resp.NewValueWriter(2)
-	sess := s.loadSession()
+	var w errorWriter
 	sess.db = db
-	x := Exec{s: s, sess: sess, c: &c, w: w, args: args, db: db, cmd: cmd}
+	x := Exec{s: s, sess: sess, c: c, w: &w, args: args, db: db, cmd: cmd}
 	x.lockAndRun()
 	c.EndExclusive()
 	c.Finish()
-	if v := w.Value(); v.Kind == resp.KindError {
+	if w.failed {
 		s.persist.loadErrors.Add(1)
 	}
 	return nil
 }
 
-var loadSessions sync.Map // *Store → *Session
+// errorWriter discards a reply, remembering only whether it was an error
+// (replay needs nothing else).
+type errorWriter struct{ failed bool }
 
+func (w *errorWriter) Proto() int              { return 2 }
+func (w *errorWriter) SimpleString(string)     {}
+func (w *errorWriter) Error(string)            { w.failed = true }
+func (w *errorWriter) Int(int64)               {}
+func (w *errorWriter) Bulk([]byte)             {}
+func (w *errorWriter) BulkString(string)       {}
+func (w *errorWriter) NullBulk()               {}
+func (w *errorWriter) NullArray()              {}
+func (w *errorWriter) ArrayLen(int)            {}
+func (w *errorWriter) MapLen(int)              {}
+func (w *errorWriter) SetLen(int)              {}
+func (w *errorWriter) PushLen(int)             {}
+func (w *errorWriter) Double(string)           {}
+func (w *errorWriter) Bool(bool)               {}
+func (w *errorWriter) Verbatim(string, string) {}
+func (w *errorWriter) BigNumber(string)        {}
+
+var _ resp.ReplyWriter = (*errorWriter)(nil)
+
+// loadSession is the session loading runs in (loading is single-threaded).
 func (s *Store) loadSession() *Session {
-	if v, ok := loadSessions.Load(s); ok {
-		return v.(*Session)
+	if s.persist.loader == nil {
+		s.persist.loader = s.NewSession()
 	}
-	sess := s.NewSession()
-	loadSessions.Store(s, sess)
-	return sess
+	return s.persist.loader
 }
 
 // collectionEncoders turn a collection value into the commands that

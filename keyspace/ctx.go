@@ -60,7 +60,12 @@ type Ctx struct {
 	nheld   int   // 0: nothing locked; 1: held1; >1: heldN
 	heldN   []int // locked shard indices, ascending
 
-	lastKey  string
+	// A one-entry hash cache for the key looked up last. It keeps its own
+	// copy of the key's bytes: callers may pass keys that alias buffers
+	// they reuse, so comparing against the caller's string would match
+	// stale memory.
+	lastKey  [32]byte
+	lastLen  int // -1: empty
 	lastHash uint64
 
 	records []Record
@@ -85,7 +90,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.hooks = ks.hooks.Load()
 	c.now = 0
 	c.nheld = 0
-	c.lastKey = ""
+	c.lastLen = -1
 	c.records = c.records[:0]
 	c.jtoken = 0
 	c.events = c.events[:0]
@@ -109,11 +114,16 @@ func (c *Ctx) Now() int64 {
 func (c *Ctx) SetNow(ms int64) { c.now = ms }
 
 func (c *Ctx) hashOf(key string) uint64 {
-	if len(key) == len(c.lastKey) && key == c.lastKey && c.lastHash != 0 {
+	if len(key) == c.lastLen && key == string(c.lastKey[:c.lastLen]) {
 		return c.lastHash
 	}
 	h := c.ks.hash(key)
-	c.lastKey, c.lastHash = key, h
+	if len(key) <= len(c.lastKey) {
+		c.lastLen = copy(c.lastKey[:], key)
+		c.lastHash = h
+	} else {
+		c.lastLen = -1
+	}
 	return h
 }
 

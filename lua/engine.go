@@ -1,0 +1,754 @@
+package lua
+
+import (
+	"container/list"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	glua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/embedis/embedis/resp"
+)
+
+// Defaults of the engine's limits.
+const (
+	// DefaultBusyThreshold is busy-reply-threshold (lua-time-limit).
+	DefaultBusyThreshold = 5 * time.Second
+	// DefaultMaxMemory bounds how much the live heap may grow while one
+	// script runs.
+	DefaultMaxMemory = 1 << 30
+	// MaxEvalScripts is how many EVAL-created scripts the cache keeps
+	// before evicting the least recently used (SCRIPT LOAD scripts are
+	// never evicted).
+	MaxEvalScripts = 500
+	// LoadTimeout bounds the run of a library's code in FUNCTION LOAD.
+	LoadTimeout = 500 * time.Millisecond
+)
+
+// Error texts the engine replies with (without the leading '-').
+const (
+	ErrNoScript     = "NOSCRIPT No matching script. Please use EVAL."
+	ErrNotBusy      = "NOTBUSY No scripts in execution right now."
+	ErrUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+	ErrBusyEval     = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	ErrBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	ErrROScript     = "ERR Can not execute a script with write flag using *_ro command."
+	ErrROWrite      = "ERR Write commands are not allowed from read-only scripts."
+	ErrOOM          = "OOM command not allowed when used memory > 'maxmemory'."
+	ErrScriptOOM    = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
+	ErrKilled       = "ERR Script killed by user with SCRIPT KILL..."
+)
+
+// Host is what a script needs from the store: running commands. The
+// engine knows nothing of the command table.
+type Host interface {
+	// Call runs one command for the script (args[0] is its name) and
+	// writes its reply, or an error reply, to w. It does the checks of
+	// Redis's scriptCall: unknown command, arity, commands not allowed
+	// from scripts, then r.BeforeCommand for the write and OOM checks.
+	// args alias a buffer reused by the next call.
+	Call(r *Run, args [][]byte, w resp.ReplyWriter)
+	// CommandExists reports whether args name a known command
+	// (redis.acl_check_cmd).
+	CommandExists(args [][]byte) bool
+	// OOM reports whether used memory is over maxmemory, which refuses
+	// scripts and commands that may grow memory.
+	OOM() bool
+}
+
+// Logger receives redis.log messages.
+type Logger func(level int, msg string)
+
+// Engine runs the Lua scripts and functions of one store: the script
+// cache, the function libraries, and two interpreters (one for EVAL, one
+// for FCALL), each used by one script at a time.
+type Engine struct {
+	busyNS atomic.Int64
+	maxMem atomic.Int64
+	logger atomic.Pointer[Logger]
+
+	mu        sync.Mutex // guards scripts, lru
+	scripts   map[string]*Script
+	lru       list.List // EVAL-created scripts, least recently used first
+	compileMu sync.Mutex
+	// EvictedScripts counts scripts evicted from the cache.
+	evicted atomic.Int64
+
+	evalMu sync.Mutex // the eval interpreter and Script.fn
+	evalVM *vm
+
+	fmu   sync.Mutex // the function interpreter and library loading
+	fnVM  *vm
+	lmu   sync.RWMutex // guards libs and funcs
+	libs  map[string]*Library
+	funcs map[string]*Function
+
+	rand atomic.Uint64 // lrand48 state shared by both interpreters
+
+	killMu sync.Mutex
+	cur    atomic.Pointer[Run]
+}
+
+// NewEngine returns an engine with Redis's defaults.
+func NewEngine() *Engine {
+	e := &Engine{scripts: map[string]*Script{}, libs: map[string]*Library{}, funcs: map[string]*Function{}}
+	e.busyNS.Store(int64(DefaultBusyThreshold))
+	e.maxMem.Store(DefaultMaxMemory)
+	e.rand.Store(lrandInit)
+	e.lru.Init()
+	return e
+}
+
+// SetBusyThreshold sets busy-reply-threshold: a script running longer
+// makes the engine report busy (0 disables it).
+func (e *Engine) SetBusyThreshold(d time.Duration) { e.busyNS.Store(int64(d)) }
+
+// BusyThreshold returns busy-reply-threshold.
+func (e *Engine) BusyThreshold() time.Duration { return time.Duration(e.busyNS.Load()) }
+
+// SetMaxMemory bounds how much the live heap may grow during one script
+// run before the script is stopped with "not enough memory"; 0 restores
+// the default.
+func (e *Engine) SetMaxMemory(n int64) {
+	if n <= 0 {
+		n = DefaultMaxMemory
+	}
+	e.maxMem.Store(n)
+}
+
+// SetLogger sets where redis.log messages go (nil discards them).
+func (e *Engine) SetLogger(l Logger) {
+	if l == nil {
+		e.logger.Store(nil)
+		return
+	}
+	e.logger.Store(&l)
+}
+
+func (e *Engine) log(level int, msg string) {
+	if l := e.logger.Load(); l != nil {
+		(*l)(level, msg)
+	}
+}
+
+func (e *Engine) maxStringLen() int64 { return min(e.maxMem.Load(), 512<<20) }
+
+// Flags are a script's or function's flags (the shebang's flags= or
+// register_function's flags).
+type Flags uint32
+
+// Script and function flags.
+const (
+	FlagNoWrites Flags = 1 << iota
+	FlagAllowOOM
+	FlagAllowStale
+	FlagNoCluster
+	FlagAllowCrossSlot
+	// FlagCompat marks an EVAL script without a shebang, run in
+	// compatibility mode (per-command checks only).
+	FlagCompat
+)
+
+var flagNames = []struct {
+	f    Flags
+	name string
+}{
+	{FlagNoWrites, "no-writes"}, {FlagAllowOOM, "allow-oom"}, {FlagAllowStale, "allow-stale"},
+	{FlagNoCluster, "no-cluster"}, {FlagAllowCrossSlot, "allow-cross-slot-keys"},
+}
+
+// Names returns the flags as Redis lists them (FUNCTION LIST).
+func (f Flags) Names() []string {
+	var out []string
+	for _, n := range flagNames {
+		if f&n.f != 0 {
+			out = append(out, n.name)
+		}
+	}
+	return out
+}
+
+// Script is a compiled EVAL script in the cache.
+type Script struct {
+	// SHA is the lowercase hex SHA1 of Body.
+	SHA string
+	// Body is the script's source.
+	Body string
+	// Flags are the shebang's flags, or FlagCompat without a shebang.
+	Flags Flags
+
+	proto *glua.FunctionProto
+	elem  *list.Element // position in the eviction list; nil for SCRIPT LOAD scripts
+	fn    *glua.LFunction
+	fnVM  *vm
+}
+
+// SHA1Hex returns the lowercase hex SHA1 of s.
+func SHA1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Load compiles body (once: the cache is keyed by its SHA1) and returns
+// the cached script. byLoad marks SCRIPT LOAD, whose scripts are never
+// evicted; EVAL-created scripts are evicted least recently used first
+// beyond MaxEvalScripts. The error text is Redis's reply.
+func (e *Engine) Load(body string, byLoad bool) (*Script, error) {
+	sha := SHA1Hex(body)
+	if sc := e.lookup(sha, byLoad, true); sc != nil {
+		return sc, nil
+	}
+	e.compileMu.Lock()
+	defer e.compileMu.Unlock()
+	if sc := e.lookup(sha, byLoad, true); sc != nil {
+		return sc, nil
+	}
+	flags, skip, err := parseShebang(body)
+	if err != nil {
+		return nil, err
+	}
+	proto, err := compile(body[skip:], chunkEval)
+	if err != nil {
+		return nil, fmt.Errorf("ERR Error compiling script (new function): %s", err.Error())
+	}
+	sc := &Script{SHA: sha, Body: body, Flags: flags, proto: proto}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !byLoad {
+		for e.lru.Len() >= MaxEvalScripts {
+			old := e.lru.Remove(e.lru.Front()).(*Script)
+			old.elem = nil
+			delete(e.scripts, old.SHA)
+			e.evicted.Add(1)
+		}
+		sc.elem = e.lru.PushBack(sc)
+	}
+	e.scripts[sha] = sc
+	return sc, nil
+}
+
+// lookup finds a script by its lowercase SHA. byLoad promotes an
+// EVAL-created script to a permanent one; touch refreshes its LRU
+// position.
+func (e *Engine) lookup(sha string, byLoad, touch bool) *Script {
+	e.mu.Lock()
+	sc := e.scripts[sha]
+	if sc != nil && sc.elem != nil {
+		if byLoad {
+			e.lru.Remove(sc.elem)
+			sc.elem = nil
+		} else if touch {
+			e.lru.MoveToBack(sc.elem)
+		}
+	}
+	e.mu.Unlock()
+	return sc
+}
+
+// Lookup returns the cached script with the given SHA1 (any case), or nil.
+func (e *Engine) Lookup(sha string) *Script {
+	if len(sha) != 40 {
+		return nil
+	}
+	return e.lookup(lowerHex(sha), false, true)
+}
+
+// Exists reports whether a script with the given SHA1 is cached.
+func (e *Engine) Exists(sha string) bool {
+	if len(sha) != 40 {
+		return false
+	}
+	return e.lookup(lowerHex(sha), false, false) != nil
+}
+
+// Flush empties the script cache and resets the EVAL interpreter
+// (SCRIPT FLUSH).
+func (e *Engine) Flush() {
+	e.mu.Lock()
+	e.scripts = map[string]*Script{}
+	e.lru.Init()
+	e.mu.Unlock()
+	e.evalMu.Lock()
+	if e.evalVM != nil {
+		e.evalVM.close()
+		e.evalVM = nil
+	}
+	e.evalMu.Unlock()
+}
+
+// NumScripts returns the number of cached scripts (INFO's
+// number_of_cached_scripts).
+func (e *Engine) NumScripts() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.scripts)
+}
+
+// EvictedScripts returns how many scripts were evicted from the cache.
+func (e *Engine) EvictedScripts() int64 { return e.evicted.Load() }
+
+func lowerHex(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// compile parses and compiles Lua source into a prototype, naming the
+// chunk as Redis does ("user_script", "user_function").
+func compile(src, chunk string) (*glua.FunctionProto, error) {
+	stmts, err := parse.Parse(strings.NewReader(src), chunk)
+	if err != nil {
+		return nil, fmt.Errorf("%s", parseErrorText(err, src, chunk))
+	}
+	proto, err := glua.Compile(stmts, chunk)
+	if err != nil {
+		if ce, ok := err.(*glua.CompileError); ok {
+			return nil, fmt.Errorf("%s:%d: %s", chunk, ce.Line, ce.Message)
+		}
+		return nil, err
+	}
+	// The chunk is always called without arguments: do not build Lua 5.0's
+	// "arg" table on every call.
+	proto.IsVarArg &^= glua.VarArgNeedsArg
+	return proto, nil
+}
+
+// parseErrorText renders a gopher-lua syntax error the way Lua 5.1 words
+// its messages: "user_script:3: syntax error near 'x'".
+func parseErrorText(err error, src, chunk string) string {
+	pe, ok := err.(*parse.Error)
+	if !ok {
+		return chunk + ": " + strings.TrimSpace(err.Error())
+	}
+	line := pe.Pos.Line
+	tok := pe.Token
+	if line <= 0 {
+		line = strings.Count(src, "\n") + 1
+		tok = "<eof>"
+	}
+	msg := pe.Message
+	if msg == "parse error" || msg == "syntax error" {
+		msg = "unexpected symbol"
+	}
+	if tok == "" || tok == "EOF" {
+		tok = "<eof>"
+	}
+	return fmt.Sprintf("%s:%d: %s near '%s'", chunk, line, msg, tok)
+}
+
+// parseShebang reads an EVAL script's "#!lua flags=..." line. It returns
+// the flags (FlagCompat without a shebang) and how many bytes to skip
+// (the shebang without its newline, so line numbers stay).
+func parseShebang(body string) (Flags, int, error) {
+	if !strings.HasPrefix(body, "#!") {
+		return FlagCompat, 0, nil
+	}
+	end := strings.IndexByte(body, '\n')
+	if end < 0 {
+		return 0, 0, fmt.Errorf("ERR Invalid script shebang")
+	}
+	parts, ok := splitArgs(body[:end])
+	if !ok || len(parts) == 0 {
+		return 0, 0, fmt.Errorf("ERR Invalid engine in script shebang")
+	}
+	if parts[0] != "#!lua" {
+		return 0, 0, fmt.Errorf("ERR Unexpected engine in script shebang: %s", parts[0])
+	}
+	var flags Flags
+	for _, p := range parts[1:] {
+		if !strings.HasPrefix(p, "flags=") {
+			return 0, 0, fmt.Errorf("ERR Unknown lua shebang option: %s", p)
+		}
+		list := p[len("flags="):]
+		if list == "" {
+			continue
+		}
+		for _, f := range strings.Split(list, ",") {
+			found := false
+			for _, n := range flagNames {
+				if n.name == f {
+					flags |= n.f
+					found = true
+					break
+				}
+			}
+			if !found {
+				return 0, 0, fmt.Errorf("ERR Unexpected flag in script shebang: %s", f)
+			}
+		}
+	}
+	return flags, end, nil
+}
+
+// Run is one script or function invocation in progress. The host sees it
+// in Host.Call; SCRIPT KILL, FUNCTION KILL and FUNCTION STATS see it from
+// other goroutines.
+type Run struct {
+	e    *Engine
+	host Host
+	v    *vm
+	name string
+	eval bool
+	ro   bool
+	oom  bool // may run deny-oom commands over maxmemory
+	// resp is the protocol commands see (redis.setresp), repl the
+	// redis.set_repl flags; both belong to the script's goroutine.
+	resp  int
+	repl  int
+	start time.Time
+	args  [][]byte // the EVAL/FCALL command, for FUNCTION STATS
+
+	state  atomic.Int32 // runClean, runDirty, runKilled, runDone
+	busy   atomic.Bool
+	reason string // why the run was stopped (under killMu)
+	memAt  uint64 // live heap at the run's first check
+}
+
+const (
+	runClean int32 = iota
+	runDirty
+	runKilled
+	runDone
+)
+
+// busyRuns counts runs past their busy threshold in the process, so
+// the common check costs one atomic load.
+var busyRuns atomic.Int32
+
+// AnyBusy reports whether any engine in the process has a script running
+// past its busy-reply-threshold. It is a cheap first check before Busy.
+func AnyBusy() bool { return busyRuns.Load() != 0 }
+
+// Name returns the script's SHA1 (EVAL) or the function's name.
+func (r *Run) Name() string { return r.name }
+
+// IsEval reports whether the run is an EVAL script (not a function).
+func (r *Run) IsEval() bool { return r.eval }
+
+// Proto returns the protocol commands should reply in (redis.setresp).
+func (r *Run) Proto() int { return r.resp }
+
+// Repl returns the redis.set_repl flags (ReplAll unless changed).
+func (r *Run) Repl() int { return r.repl }
+
+// ReadOnly reports whether write commands are refused (EVAL_RO,
+// FCALL_RO, the no-writes flag).
+func (r *Run) ReadOnly() bool { return r.ro }
+
+// Dirty reports whether the run has called a write command.
+func (r *Run) Dirty() bool { return r.state.Load() == runDirty }
+
+// BeforeCommand does the script-level checks of a command about to run
+// (Redis's scriptVerifyWriteCommandAllow and scriptVerifyOOM) and marks
+// the run dirty before a write. It returns the error text to reply
+// instead, or "".
+func (r *Run) BeforeCommand(write, denyOOM bool) string {
+	if write && r.ro {
+		return ErrROWrite
+	}
+	st := r.state.Load()
+	if denyOOM && !r.oom && st != runDirty && r.host.OOM() {
+		return ErrOOM
+	}
+	if write && st != runDirty {
+		if !r.state.CompareAndSwap(runClean, runDirty) && r.state.Load() != runDirty {
+			return ErrKilled
+		}
+	}
+	return ""
+}
+
+// tick is the periodic check of a running script: busy state and the
+// memory bound.
+func (r *Run) tick() {
+	if th := r.e.busyNS.Load(); th > 0 && !r.busy.Load() && time.Since(r.start) > time.Duration(th) {
+		r.busy.Store(true)
+		busyRuns.Add(1)
+	}
+	live := heapLive()
+	if r.memAt == 0 {
+		r.memAt = live // the baseline: the heap at the first check
+		return
+	}
+	if live > r.memAt && int64(live-r.memAt) > r.e.maxMem.Load() {
+		r.e.stop(r, "not enough memory")
+	}
+}
+
+// stop cancels a run with a reason (under killMu).
+func (e *Engine) stop(r *Run, reason string) {
+	e.killMu.Lock()
+	defer e.killMu.Unlock()
+	if r.state.Load() == runDone {
+		return
+	}
+	r.state.Store(runKilled)
+	r.reason = reason
+	r.v.ctx.cancel()
+}
+
+// Busy reports whether a script runs past busy-reply-threshold, and the
+// -BUSY error other clients get (the FUNCTION variant for FCALL).
+func (e *Engine) Busy() (bool, string) {
+	r := e.cur.Load()
+	if r == nil || !r.busy.Load() {
+		return false, ""
+	}
+	if r.eval {
+		return true, ErrBusyEval
+	}
+	return true, ErrBusyFunction
+}
+
+// Kill stops the running script (SCRIPT KILL, eval true) or function
+// (FUNCTION KILL) if it has not written. It returns "" on success or
+// the error reply.
+func (e *Engine) Kill(eval bool) string {
+	e.killMu.Lock()
+	defer e.killMu.Unlock()
+	r := e.cur.Load()
+	if r == nil || r.state.Load() == runDone {
+		return ErrNotBusy
+	}
+	if r.state.Load() == runDirty {
+		return ErrUnkillable
+	}
+	if eval && !r.eval {
+		return ErrBusyFunction
+	}
+	if !eval && r.eval {
+		return ErrBusyEval
+	}
+	if !r.state.CompareAndSwap(runClean, runKilled) {
+		if r.state.Load() == runDirty {
+			return ErrUnkillable
+		}
+		return ""
+	}
+	r.reason = "killed"
+	r.v.ctx.cancel()
+	return ""
+}
+
+// Abort stops the running script or function whether or not it has
+// written (SHUTDOWN NOSAVE): its caller gets the killed error.
+func (e *Engine) Abort() {
+	if r := e.cur.Load(); r != nil {
+		e.stop(r, "killed")
+	}
+}
+
+// RunningScript describes the script in progress (FUNCTION STATS).
+type RunningScript struct {
+	// Eval is set for EVAL scripts, clear for functions.
+	Eval bool
+	// Name is the script's SHA1 or the function's name.
+	Name string
+	// Command is the EVAL or FCALL command that runs it.
+	Command []string
+	// Duration is how long it has run.
+	Duration time.Duration
+}
+
+// Running returns the script or function in progress, if any.
+func (e *Engine) Running() (RunningScript, bool) {
+	r := e.cur.Load()
+	if r == nil {
+		return RunningScript{}, false
+	}
+	rs := RunningScript{Eval: r.eval, Name: r.name, Duration: time.Since(r.start)}
+	for _, a := range r.args {
+		rs.Command = append(rs.Command, string(a))
+	}
+	return rs, true
+}
+
+// Request is one EVAL or FCALL invocation.
+type Request struct {
+	// Keys and Args are the script's KEYS and ARGV.
+	Keys, Args [][]byte
+	// ReadOnly is set by EVAL_RO, EVALSHA_RO and FCALL_RO.
+	ReadOnly bool
+	// Host runs the script's commands.
+	Host Host
+	// Out receives the reply.
+	Out resp.ReplyWriter
+	// Command is the whole command, shown by FUNCTION STATS.
+	Command [][]byte
+	// AllowOOM is the caller's CLIENT_ALLOW_OOM (replication, AOF).
+	AllowOOM bool
+}
+
+// prepare does scriptPrepareForRun's checks and builds the Run. It writes
+// the error reply and returns nil when the script may not run.
+func (e *Engine) prepare(req *Request, name string, flags Flags, eval bool) *Run {
+	if flags&FlagCompat == 0 {
+		if flags&FlagNoWrites == 0 && req.ReadOnly {
+			req.Out.Error(ErrROScript)
+			return nil
+		}
+		if !req.AllowOOM && flags&(FlagAllowOOM|FlagNoWrites) == 0 && req.Host.OOM() {
+			req.Out.Error(ErrScriptOOM)
+			return nil
+		}
+	}
+	r := &Run{e: e, host: req.Host, name: name, eval: eval, resp: 2, repl: ReplAll, args: req.Command}
+	r.ro = req.ReadOnly || (flags&FlagCompat == 0 && flags&FlagNoWrites != 0)
+	r.oom = req.AllowOOM || (flags&FlagCompat == 0 && flags&FlagAllowOOM != 0)
+	return r
+}
+
+// Eval runs a cached script (EVAL, EVALSHA and their _RO variants) and
+// writes its reply to req.Out. The caller provides atomicity (the store
+// runs it in an exclusive section).
+func (e *Engine) Eval(sc *Script, req *Request) {
+	r := e.prepare(req, sc.SHA, sc.Flags, true)
+	if r == nil {
+		return
+	}
+	e.evalMu.Lock()
+	defer e.evalMu.Unlock()
+	v := e.evalVM
+	if v == nil || v.broken {
+		if v != nil {
+			v.close()
+		}
+		v = newVM(e, evalVM)
+		e.evalVM = v
+	}
+	if sc.fn == nil || sc.fnVM != v {
+		sc.fn, sc.fnVM = v.newFunction(sc.proto), v
+	}
+	v.setArray("KEYS", req.Keys)
+	v.setArray("ARGV", req.Args)
+	e.execute(v, r, sc.fn, nil, req.Out)
+}
+
+// execute runs fn (with args pushed for functions) under r and writes the
+// reply.
+func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, out resp.ReplyWriter) {
+	L := v.L
+	if v.ctx.Err() != nil {
+		v.ctx.renew()
+	}
+	v.ctx.n = hookEvery
+	r.v = v
+	v.nums = nil
+	r.start = time.Now()
+	v.run = r
+	e.cur.Store(r)
+	defer func() {
+		e.killMu.Lock()
+		r.state.Store(runDone)
+		e.killMu.Unlock()
+		e.cur.Store(nil)
+		if r.busy.Load() {
+			busyRuns.Add(-1)
+		}
+		v.run = nil
+		if p := recover(); p != nil {
+			v.broken = true
+			out.Error(noNewlines(fmt.Sprintf("ERR Error running script %s, %v", r.name, p)))
+		}
+	}()
+	L.SetTop(0)
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(len(args), 1, v.errh)
+	if err != nil {
+		var obj glua.LValue = glua.LString(err.Error())
+		if ae, ok := err.(*glua.ApiError); ok {
+			obj = ae.Object
+		}
+		L.SetTop(0)
+		writeRunError(out, obj, r.name)
+		return
+	}
+	ret := L.Get(-1)
+	L.SetTop(0)
+	writeReply(out, ret, r.resp, 0)
+}
+
+// writeRunError writes an uncaught script error as Redis does:
+// "-<err> script: <name>, on <source>:<line>."
+func writeRunError(out resp.ReplyWriter, obj glua.LValue, name string) {
+	t, ok := obj.(*glua.LTable)
+	if !ok {
+		msg := "execution failure"
+		if s, ok := luaToString(obj); ok {
+			msg = s
+		}
+		if len(msg) > 100 {
+			msg = msg[:100]
+		}
+		out.Error(noNewlines("ERR Error running script " + name + ", " + msg + " "))
+		return
+	}
+	msg, ok := luaToString(t.RawGetString("err"))
+	if !ok {
+		msg = "ERR unknown error"
+	}
+	src, sok := t.RawGetString("source").(glua.LString)
+	line, lok := luaToString(t.RawGetString("line"))
+	if sok && lok {
+		msg += " script: " + name + ", on " + string(src) + ":" + line + "."
+	}
+	out.Error(noNewlines(msg))
+}
+
+// errHandler is Redis's __redis__err__handler: it turns the error into a
+// table {err=..., source=..., line=...} naming the Lua line that raised
+// it (the caller's, when the error comes from a Go function).
+func (v *vm) errHandler(L *glua.LState) int {
+	obj := L.Get(1)
+	var t *glua.LTable
+	if r := v.run; r != nil && r.state.Load() == runKilled {
+		switch r.reason {
+		case "killed":
+			t = errorTable(L, "Script killed by user with SCRIPT KILL...")
+		default:
+			t = errorTable(L, r.reason)
+		}
+	} else if tt, ok := obj.(*glua.LTable); ok {
+		t = tt
+	} else {
+		var msg string
+		if s, ok := luaToString(obj); ok {
+			msg = fixMessage(s)
+		} else {
+			msg = L.ToStringMeta(obj).String()
+		}
+		t = L.CreateTable(0, 3)
+		t.RawSetString("err", glua.LString("ERR "+msg))
+	}
+	for level := 1; level <= 2; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			break
+		}
+		if _, err := L.GetInfo("Sl", dbg, glua.LNil); err != nil {
+			break
+		}
+		if dbg.What == "G" {
+			continue
+		}
+		if dbg.Source != "" {
+			t.RawSetString("source", glua.LString("@"+dbg.Source))
+			t.RawSetString("line", glua.LNumber(dbg.CurrentLine))
+		}
+		break
+	}
+	L.Push(t)
+	return 1
+}

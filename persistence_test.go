@@ -41,6 +41,9 @@ func digest(t *testing.T, s *Store) []string {
 				m, _ := d.SMembers(k)
 				sort.Strings(m)
 				val = fmtAny(m)
+			case "zset":
+				zs, _ := d.ZRangeWithScores(k, 0, -1)
+				val = fmtAny(zs)
 			}
 			exp, _ := d.ExpireTime(k)
 			ms := int64(0)
@@ -70,7 +73,10 @@ func populate(t *testing.T, s *Store) {
 	require.NoError(t, err)
 	_, err = s.SAdd("s", "x", "y", "1")
 	require.NoError(t, err)
+	_, err = s.ZAdd("z", nil, Z{Score: 1.5, Member: "a"}, Z{Score: -0.1, Member: "b"}, Z{Score: 3, Member: "c"})
+	require.NoError(t, err)
 	for i := 0; i < 300; i++ {
+		s.ZAdd("bigz", nil, Z{Score: float64(i) / 7, Member: "m" + strconv.Itoa(i)})
 		s.SAdd("bigset", "m"+strconv.Itoa(i))
 		s.RPush("biglist", strconv.Itoa(i))
 	}

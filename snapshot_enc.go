@@ -3,6 +3,7 @@ package embedis
 import (
 	"strconv"
 
+	"github.com/embedis/embedis/internal/rconv"
 	"github.com/embedis/embedis/keyspace"
 	"github.com/embedis/embedis/types"
 )
@@ -17,6 +18,23 @@ func init() {
 	collectionEncoders[keyspace.KindHash] = encodeHash
 	collectionEncoders[keyspace.KindList] = encodeList
 	collectionEncoders[keyspace.KindSet] = encodeSet
+	collectionEncoders[keyspace.KindZSet] = encodeZSet
+}
+
+func encodeZSet(key string, v any, emit func(args ...string)) {
+	z := v.(*types.ZSet)
+	args := []string{"ZADD", key}
+	z.Ascend(0, func(_ int, m types.Z) bool {
+		args = append(args, rconv.DoubleString(m.Score), m.Member)
+		if len(args) >= 2+2*encodeBatch {
+			emit(args...)
+			args = []string{"ZADD", key}
+		}
+		return true
+	})
+	if len(args) > 2 {
+		emit(args...)
+	}
 }
 
 func encodeHash(key string, v any, emit func(args ...string)) {

@@ -10,17 +10,35 @@ import (
 
 // parseTimeout parses a blocking command's timeout in seconds (a double,
 // as BLPOP, BZPOPMIN and BLMOVE take it) into a duration; 0 means forever.
+//
+// As Redis 7.4's getTimeoutFromObjectOrReply: the text must parse as a
+// long double; seconds are converted to milliseconds rounding up; more
+// than fits in int64 ms (inf included) is "out of range"; below zero is
+// "negative".
 func (x *Exec) parseTimeout(i int) (time.Duration, bool) {
-	f, ok := rconv.ParseFloatString(x.arg(i))
-	if !ok || math.IsInf(f, 0) || math.IsNaN(f) || f*1000 > float64(maxInt64/2) {
+	ld, ok := rconv.ParseLongDoubleString(x.arg(i))
+	if !ok {
 		x.errStr("ERR timeout is not a float or out of range")
 		return 0, false
 	}
-	if f < 0 {
+	f, fok := rconv.ParseFloatString(x.arg(i))
+	neg := ld.String() != "0" && len(ld.String()) > 0 && ld.String()[0] == '-'
+	switch {
+	case neg && (!fok || math.IsInf(f, -1) || math.Ceil(f*1000) < 0):
 		x.errStr("ERR timeout is negative")
 		return 0, false
+	case !fok || ld.IsInf() || f*1000 > float64(maxInt64):
+		x.errStr("ERR timeout is out of range")
+		return 0, false
 	}
-	return time.Duration(f * 1000 * float64(time.Millisecond)), true
+	ms := math.Ceil(f * 1000)
+	if ms <= 0 {
+		return 0, true
+	}
+	if ms > float64(maxInt64/int64(time.Millisecond)) {
+		ms = float64(maxInt64 / int64(time.Millisecond)) // later than anyone waits
+	}
+	return time.Duration(ms) * time.Millisecond, true
 }
 
 // parseTimeoutMS parses a timeout in milliseconds (XREAD BLOCK).

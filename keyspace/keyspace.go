@@ -36,9 +36,9 @@ type shard struct {
 	waiters map[dbKey]*waitQueue
 	hits    int64 // keyspace hits counted under mu (no shared cache line)
 	misses  int64
-	pending int64    // accounted bytes not yet published to Keyspace.used
-	dirty   int64    // writes (Touch calls) since start, for save points
-	_       [8]byte  // keep neighbouring shards' locks on separate cache lines
+	pending int64   // accounted bytes not yet published to Keyspace.used
+	dirty   int64   // writes (Touch calls) since start, for save points
+	_       [8]byte // keep neighbouring shards' locks on separate cache lines
 }
 
 type dbKey struct {
@@ -62,8 +62,8 @@ type Keyspace struct {
 	lruClock    atomic.Uint32
 	access      atomic.Pointer[AccessPolicy]
 	fieldExp    atomic.Pointer[FieldExpirer]
-	used        atomic.Int64 // published accounted bytes (see memory.go)
-	coarseMS    atomic.Int64 // the clock at the last UpdateLRUClock, in ms
+	used        atomic.Int64   // published accounted bytes (see memory.go)
+	coarseMS    atomic.Int64   // the clock at the last UpdateLRUClock, in ms
 	dbShards    []atomic.Int32 // per database: shards holding at least one key
 	snap        atomic.Pointer[Snapshot]
 	snapMu      sync.Mutex

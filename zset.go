@@ -1666,3 +1666,14 @@ func (d *DB) ZScan(key string, cursor uint64, args *ScanArgs) ([]Z, uint64, erro
 	}
 	return items, next, err
 }
+
+// ZRevRange returns the members ranked start..stop from the highest score
+// down (ZREVRANGE).
+func (d *DB) ZRevRange(key string, start, stop int64) ([]string, error) {
+	return d.ZRangeArgs(key, ZRangeArgs{Start: strconv.FormatInt(start, 10), Stop: strconv.FormatInt(stop, 10), Rev: true})
+}
+
+// ZRevRangeWithScores is ZREVRANGE ... WITHSCORES.
+func (d *DB) ZRevRangeWithScores(key string, start, stop int64) ([]Z, error) {
+	return d.ZRangeArgsWithScores(key, ZRangeArgs{Start: strconv.FormatInt(start, 10), Stop: strconv.FormatInt(stop, 10), Rev: true})
+}

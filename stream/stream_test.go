@@ -1,0 +1,478 @@
+package stream
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newChecked returns a stream whose invariants are checked when the test
+// ends.
+func newChecked(t *testing.T) *Stream {
+	s := New()
+	t.Cleanup(func() { require.NoError(t, s.Check()) })
+	return s
+}
+
+func id(ms, seq uint64) ID { return ID{ms, seq} }
+
+func add(t *testing.T, s *Stream, want ID, fv ...string) {
+	t.Helper()
+	got, err := s.Add(IDSpec{ID: want}, 0, fv)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+}
+
+// all returns the live entries as "id:f=v,f=v".
+func all(s *Stream, rev bool) []string {
+	var out []string
+	s.Range(MinID, MaxID, rev, func(i ID, kv []string) bool {
+		var b strings.Builder
+		b.WriteString(i.String() + ":")
+		for j := 0; j < len(kv); j += 2 {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(kv[j] + "=" + kv[j+1])
+		}
+		out = append(out, b.String())
+		return true
+	})
+	return out
+}
+
+func TestID_ParseArg(t *testing.T) {
+	cases := []struct {
+		in             string
+		missing        uint64
+		strict, seqOK  bool
+		want           ID
+		seqAuto, isErr bool
+	}{
+		{in: "1-2", want: id(1, 2)},
+		{in: "5", want: id(5, 0)},
+		{in: "5", missing: math.MaxUint64, want: id(5, math.MaxUint64)},
+		{in: "-", want: MinID},
+		{in: "+", want: MaxID},
+		{in: "-", strict: true, isErr: true},
+		{in: "+", strict: true, isErr: true},
+		{in: "7-*", seqOK: true, want: id(7, 0), seqAuto: true},
+		{in: "7-*", isErr: true},
+		{in: " 5-1", want: id(5, 1)},  // strtoull skips spaces
+		{in: "+5-1", want: id(5, 1)},  // and takes a sign
+		{in: "05-01", want: id(5, 1)}, // and leading zeros
+		{in: "5--1", isErr: true},     // string2ll sees -1: negative
+		{in: "5--01", want: id(5, math.MaxUint64)},
+		{in: "5-1\x00junk", want: id(5, 1)}, // C strings end at NUL
+		{in: "18446744073709551615-18446744073709551615", want: MaxID},
+		{in: "18446744073709551616", isErr: true},
+		{in: "", isErr: true},
+		{in: "x", isErr: true},
+		{in: "1-", isErr: true},
+		{in: "-1", isErr: true},
+		{in: "1-2-3", isErr: true},
+		{in: strings.Repeat("1", 128), isErr: true},
+	}
+	for _, c := range cases {
+		a, err := ParseArg(c.in, c.missing, c.strict, c.seqOK)
+		if c.isErr {
+			assert.Error(t, err, "%q", c.in)
+			continue
+		}
+		require.NoError(t, err, "%q", c.in)
+		assert.Equal(t, c.want, a.ID, "%q", c.in)
+		assert.Equal(t, c.seqAuto, a.SeqAuto, "%q", c.in)
+	}
+	assert.Equal(t, "18446744073709551615-0", id(math.MaxUint64, 0).String())
+}
+
+func TestID_NextPrev(t *testing.T) {
+	n, ok := id(1, math.MaxUint64).Next()
+	assert.True(t, ok)
+	assert.Equal(t, id(2, 0), n)
+	_, ok = MaxID.Next()
+	assert.False(t, ok)
+	p, ok := id(2, 0).Prev()
+	assert.True(t, ok)
+	assert.Equal(t, id(1, math.MaxUint64), p)
+	_, ok = MinID.Prev()
+	assert.False(t, ok)
+}
+
+func TestStream_AddIDRules(t *testing.T) {
+	s := newChecked(t)
+	got, err := s.Add(IDSpec{Auto: true}, 1000, []string{"f", "v"})
+	require.NoError(t, err)
+	assert.Equal(t, id(1000, 0), got)
+	// the clock going backwards reuses the last ms
+	got, err = s.Add(IDSpec{Auto: true}, 900, []string{"f", "v"})
+	require.NoError(t, err)
+	assert.Equal(t, id(1000, 1), got)
+	got, err = s.Add(IDSpec{ID: id(1000, 0), SeqAuto: true}, 0, []string{"f", "v"})
+	require.NoError(t, err)
+	assert.Equal(t, id(1000, 2), got)
+	got, err = s.Add(IDSpec{ID: id(2000, 0), SeqAuto: true}, 0, []string{"f", "v"})
+	require.NoError(t, err)
+	assert.Equal(t, id(2000, 0), got)
+	_, err = s.Add(IDSpec{ID: id(1999, 0), SeqAuto: true}, 0, []string{"f", "v"})
+	assert.Equal(t, ErrIDNotGreater, err)
+	_, err = s.Add(IDSpec{ID: id(2000, 0)}, 0, []string{"f", "v"})
+	assert.Equal(t, ErrIDNotGreater, err)
+	add(t, s, id(3000, math.MaxUint64), "f", "v")
+	_, err = s.Add(IDSpec{ID: id(3000, 0), SeqAuto: true}, 0, []string{"f", "v"})
+	assert.Equal(t, ErrIDNotGreater, err)
+	got, err = s.Add(IDSpec{Auto: true}, 10, []string{"f", "v"})
+	require.NoError(t, err)
+	assert.Equal(t, id(3001, 0), got, "sequence overflow moves to the next ms")
+	add(t, s, MaxID, "f", "v")
+	_, err = s.Add(IDSpec{Auto: true}, 10, []string{"f", "v"})
+	assert.Equal(t, ErrExhausted, err)
+	assert.Equal(t, uint64(7), s.Len())
+	assert.Equal(t, uint64(7), s.EntriesAdded())
+}
+
+func TestStream_RangeAndFields(t *testing.T) {
+	s := newChecked(t)
+	add(t, s, id(1, 0), "a", "1", "b", "2")
+	add(t, s, id(1, 5), "a", "3", "b", "4") // same fields: compressed
+	add(t, s, id(3, 0), "x", "", "", "y")   // different fields
+	add(t, s, id(3, 1), "a", "5")
+	assert.Equal(t, []string{"1-0:a=1,b=2", "1-5:a=3,b=4", "3-0:x=,=y", "3-1:a=5"}, all(s, false))
+	assert.Equal(t, []string{"3-1:a=5", "3-0:x=,=y", "1-5:a=3,b=4", "1-0:a=1,b=2"}, all(s, true))
+	var got []ID
+	s.Range(id(1, 1), id(3, 0), false, func(i ID, _ []string) bool { got = append(got, i); return true })
+	assert.Equal(t, []ID{id(1, 5), id(3, 0)}, got)
+	got = nil
+	s.Range(id(1, 1), id(3, 0), true, func(i ID, _ []string) bool { got = append(got, i); return true })
+	assert.Equal(t, []ID{id(3, 0), id(1, 5)}, got)
+	got = nil
+	s.Range(id(3, 0), id(1, 0), false, func(i ID, _ []string) bool { got = append(got, i); return true })
+	assert.Empty(t, got)
+	kv, ok := s.Get(id(1, 5))
+	require.True(t, ok)
+	assert.Equal(t, []string{"a", "3", "b", "4"}, kv)
+	_, ok = s.Get(id(1, 4))
+	assert.False(t, ok)
+}
+
+func TestStream_DeleteTombstones(t *testing.T) {
+	s := newChecked(t)
+	for i := uint64(1); i <= 5; i++ {
+		add(t, s, id(i, 0), "f", strconv.FormatUint(i, 10))
+	}
+	assert.Equal(t, 2, s.Delete([]ID{id(1, 0), id(3, 0), id(9, 0), id(3, 0)}))
+	assert.Equal(t, id(2, 0), s.FirstID())
+	assert.Equal(t, id(3, 0), s.MaxDeletedID())
+	assert.Equal(t, uint64(3), s.Len())
+	assert.Equal(t, 1, s.Nodes())
+	assert.Equal(t, 3, s.Delete([]ID{id(2, 0), id(4, 0), id(5, 0)}))
+	assert.Equal(t, 0, s.Nodes(), "a node without live entries is freed")
+	assert.Equal(t, ID{}, s.FirstID())
+	assert.Equal(t, id(5, 0), s.LastID(), "the last ID never goes back")
+	_, err := s.Add(IDSpec{ID: id(5, 0)}, 0, []string{"f", "v"})
+	assert.Equal(t, ErrIDNotGreater, err)
+}
+
+// TestStream_NodeBoundaries checks Redis's own test: 1000 XADDs with
+// MAXLEN ~ 555 leave 600 entries (100 per node).
+func TestStream_NodeBoundaries(t *testing.T) {
+	s := newChecked(t)
+	for i := uint64(1); i <= 1000; i++ {
+		add(t, s, id(i, 0), "xitem", strconv.FormatUint(i, 10))
+		s.Trim(Trim{MaxLen: 555, Approx: true, Limit: DefaultApproxLimit})
+	}
+	assert.Equal(t, uint64(600), s.Len())
+	assert.Equal(t, 6, s.Nodes())
+	// exact trimming marks entries of the first node
+	assert.Equal(t, int64(45), s.Trim(Trim{MaxLen: 555}))
+	assert.Equal(t, uint64(555), s.Len())
+	assert.Equal(t, 6, s.Nodes())
+	assert.Equal(t, id(446, 0), s.FirstID())
+	// LIMIT caps whole-node removal
+	assert.Equal(t, int64(0), s.Trim(Trim{MaxLen: 0, Approx: true, Limit: 50}))
+	assert.Equal(t, int64(55), s.Trim(Trim{MaxLen: 0, Approx: true, Limit: 100}))
+	assert.Equal(t, int64(500), s.Trim(Trim{MaxLen: 0}))
+	assert.Equal(t, 0, s.Nodes())
+}
+
+func TestStream_NodeBoundariesByBytes(t *testing.T) {
+	s := newChecked(t)
+	big := strings.Repeat("x", 500)
+	for i := uint64(1); i <= 30; i++ {
+		add(t, s, id(i, 0), "field", big)
+	}
+	// 7 + master entry, then ~510 bytes per entry: 7 entries per node
+	assert.Equal(t, 5, s.Nodes())
+	assert.Equal(t, int64(28), s.Trim(Trim{MaxLen: 2, Approx: true, Limit: DefaultApproxLimit}))
+	assert.Equal(t, uint64(2), s.Len())
+}
+
+func TestStream_MinIDTrim(t *testing.T) {
+	s := newChecked(t)
+	for i := uint64(1); i <= 250; i++ {
+		add(t, s, id(i, 1), "f", "v")
+	}
+	assert.Equal(t, int64(200), s.Trim(Trim{ByMinID: true, MinID: id(240, 0), Approx: true, Limit: DefaultApproxLimit}))
+	assert.Equal(t, int64(39), s.Trim(Trim{ByMinID: true, MinID: id(240, 1)}))
+	assert.Equal(t, id(240, 1), s.FirstID())
+	assert.Equal(t, ID{}, s.MaxDeletedID(), "trimming does not set max-deleted-entry-id")
+	// a node whose live entries all fall below MINID but whose last
+	// tombstone does not stays, empty, as in Redis
+	s.Delete([]ID{id(250, 1)})
+	assert.Equal(t, int64(10), s.Trim(Trim{ByMinID: true, MinID: id(250, 1)}))
+	assert.Equal(t, uint64(0), s.Len())
+	assert.Equal(t, 1, s.Nodes())
+	add(t, s, id(251, 0), "f", "v")
+	assert.Equal(t, []string{"251-0:f=v"}, all(s, false))
+}
+
+func TestStream_SetID(t *testing.T) {
+	s := newChecked(t)
+	add(t, s, id(5, 0), "f", "v")
+	assert.Equal(t, ErrSetIDBelowTop, s.SetID(id(4, 0), -1, ID{}))
+	assert.Equal(t, ErrSetIDEntriesAdded, s.SetID(id(9, 0), 0, ID{}))
+	require.NoError(t, s.SetID(id(9, 0), 10, id(8, 0)))
+	assert.Equal(t, id(9, 0), s.LastID())
+	assert.Equal(t, uint64(10), s.EntriesAdded())
+	assert.Equal(t, id(8, 0), s.MaxDeletedID())
+	assert.Equal(t, ErrSetIDBelowMaxDeleted, s.SetID(id(7, 0), -1, ID{}))
+}
+
+func TestStream_RadixTreeNodes(t *testing.T) {
+	cases := []struct {
+		keys []ID
+		want int
+	}{
+		{nil, 1},
+		{[]ID{id(1, 0)}, 2},
+		{[]ID{id(1, 0), id(1, 1)}, 4},           // shared 15 bytes, one branch, two leaves
+		{[]ID{id(1, 0), id(256, 0)}, 6},         // branch at byte 6, a 9-byte run under each
+		{[]ID{id(1, 0), id(1, 1), id(1, 2)}, 5}, // branch with three leaves
+	}
+	for _, c := range cases {
+		s := New()
+		for _, k := range c.keys {
+			add(t, s, k, "f", "v")
+			s.tail = nil // force a node per entry
+		}
+		assert.Equal(t, c.want, s.RadixTreeNodes(), "%v", c.keys)
+	}
+}
+
+func TestStream_CloneIsDeep(t *testing.T) {
+	s := newChecked(t)
+	add(t, s, id(1, 0), "f", "v")
+	add(t, s, id(2, 0), "f", "w")
+	g := s.CreateGroup("g", ID{}, InvalidEntriesRead)
+	c := s.CreateConsumer(g, "c", 10)
+	s.ReadNew(g, c, g.LastID, 1, false, 10, func(ID, []string, *Pending) {})
+	cp := s.Clone().(*Stream)
+	t.Cleanup(func() { require.NoError(t, cp.Check()) })
+	add(t, s, id(3, 0), "f", "x")
+	s.Delete([]ID{id(1, 0)})
+	s.Ack(g, id(1, 0))
+	assert.Equal(t, []string{"1-0:f=v", "2-0:f=w"}, all(cp, false))
+	cg := cp.Group("g")
+	require.NotNil(t, cg)
+	assert.Equal(t, 1, cg.PendingCount())
+	assert.Equal(t, 1, cg.Consumer("c").PendingCount())
+	assert.NotSame(t, g, cg)
+}
+
+func TestGroup_DeliveryAndClaims(t *testing.T) {
+	s := newChecked(t)
+	for i := uint64(1); i <= 5; i++ {
+		add(t, s, id(i, 0), "n", strconv.FormatUint(i, 10))
+	}
+	g := s.CreateGroup("g", ID{}, InvalidEntriesRead)
+	require.Nil(t, s.CreateGroup("g", ID{}, 0), "duplicate group")
+	alice := s.CreateConsumer(g, "alice", 100)
+	bob := s.CreateConsumer(g, "bob", 100)
+	var got []ID
+	collect := func(i ID, _ []string, _ *Pending) { got = append(got, i) }
+	n, moved := s.ReadNew(g, alice, g.LastID, 2, false, 100, collect)
+	assert.Equal(t, 2, n)
+	assert.True(t, moved)
+	assert.Equal(t, int64(2), g.EntriesRead)
+	s.ReadNew(g, bob, g.LastID, 0, false, 200, collect)
+	assert.Equal(t, []ID{id(1, 0), id(2, 0), id(3, 0), id(4, 0), id(5, 0)}, got)
+	lag, ok := s.Lag(g)
+	assert.True(t, ok)
+	assert.Equal(t, int64(0), lag)
+
+	// history: bob's own entries after 3-0, counts bumped
+	got = nil
+	s.ReadHistory(bob, id(3, 0), 0, 300, collect)
+	assert.Equal(t, []ID{id(4, 0), id(5, 0)}, got)
+	assert.Equal(t, int64(2), g.PendingEntry(id(4, 0)).DeliveryCount)
+	assert.Equal(t, int64(300), g.PendingEntry(id(4, 0)).DeliveryTime)
+
+	// claim: min idle, then a real transfer
+	res, _ := s.Claim(g, alice, id(4, 0), ClaimArgs{MinIdle: 1000, DeliveryTime: 400, RetryCount: -1}, 400)
+	assert.Equal(t, ClaimSkipped, res)
+	res, p := s.Claim(g, alice, id(4, 0), ClaimArgs{DeliveryTime: 400, RetryCount: -1}, 400)
+	assert.Equal(t, ClaimOK, res)
+	assert.Same(t, alice, p.Consumer)
+	assert.Equal(t, int64(3), p.DeliveryCount)
+	assert.Equal(t, 3, alice.PendingCount())
+	assert.Equal(t, 2, bob.PendingCount())
+
+	// a deleted entry is dropped from the PEL when claimed
+	s.Delete([]ID{id(5, 0)})
+	res, p = s.Claim(g, alice, id(5, 0), ClaimArgs{DeliveryTime: 400, RetryCount: -1}, 400)
+	assert.Equal(t, ClaimDeleted, res)
+	assert.Same(t, bob, p.Consumer)
+	assert.Equal(t, 1, bob.PendingCount())
+
+	// FORCE creates the entry (count 1, then +1 as Redis does)
+	s.Ack(g, id(1, 0))
+	res, p = s.Claim(g, bob, id(1, 0), ClaimArgs{DeliveryTime: 500, RetryCount: -1, Force: true}, 500)
+	assert.Equal(t, ClaimOK, res)
+	assert.Equal(t, int64(2), p.DeliveryCount)
+
+	// XAUTOCLAIM from the start, COUNT 2
+	var claimed, dropped []ID
+	next := s.AutoClaim(g, bob, ID{}, 2, 0, false, 600,
+		func(p *Pending, _ []string) { claimed = append(claimed, p.ID) },
+		func(p *Pending) { dropped = append(dropped, p.ID) })
+	assert.Equal(t, []ID{id(1, 0), id(2, 0)}, claimed)
+	assert.Empty(t, dropped)
+	assert.Equal(t, id(3, 0), next)
+	assert.Equal(t, 0, s.DelConsumer(g, s.CreateConsumer(g, "carol", 0)))
+	assert.Equal(t, 1, s.DelConsumer(g, alice), "alice kept 4-0")
+	assert.Equal(t, 3, g.PendingCount())
+}
+
+func TestGroup_LagVectors(t *testing.T) {
+	// REDIS_SEMANTICS.md 3.13's test vectors
+	s := newChecked(t)
+	for i := uint64(1); i <= 5; i++ {
+		add(t, s, id(i, 0), "f", "v")
+	}
+	g := s.CreateGroup("g", ID{}, InvalidEntriesRead)
+	c := s.CreateConsumer(g, "c", 0)
+	lag, ok := s.Lag(g)
+	assert.Equal(t, int64(5), lag)
+	assert.True(t, ok)
+	s.ReadNew(g, c, g.LastID, 1, false, 0, func(ID, []string, *Pending) {})
+	lag, _ = s.Lag(g)
+	assert.Equal(t, []int64{1, 4}, []int64{g.EntriesRead, lag})
+	s.ReadNew(g, c, g.LastID, 0, false, 0, func(ID, []string, *Pending) {})
+	lag, _ = s.Lag(g)
+	assert.Equal(t, []int64{5, 0}, []int64{g.EntriesRead, lag})
+	add(t, s, id(6, 0), "f", "v")
+	lag, _ = s.Lag(g)
+	assert.Equal(t, int64(1), lag)
+	s.Delete([]ID{id(3, 0)})
+	g2 := s.CreateGroup("g2", ID{}, InvalidEntriesRead)
+	_, ok = s.Lag(g2)
+	assert.False(t, ok, "a tombstone ahead: unknown")
+	c2 := s.CreateConsumer(g2, "c", 0)
+	s.ReadNew(g2, c2, g2.LastID, 3, false, 0, func(ID, []string, *Pending) {})
+	_, ok = s.Lag(g2)
+	assert.False(t, ok, "still unknown until the group reaches the end")
+	s.ReadNew(g2, c2, g2.LastID, 0, false, 0, func(ID, []string, *Pending) {})
+	lag, ok = s.Lag(g2)
+	assert.True(t, ok)
+	assert.Equal(t, int64(0), lag)
+}
+
+// TestStream_Model runs random operations against a plain sorted-slice
+// model, checking contents, counters and invariants throughout.
+func TestStream_Model(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	s := newChecked(t)
+	type ent struct {
+		id ID
+		kv []string
+	}
+	var model []ent
+	ms := uint64(1)
+	for step := 0; step < 4000; step++ {
+		switch op := r.IntN(10); {
+		case op < 6:
+			ms += uint64(r.IntN(3))
+			nid := id(ms, uint64(r.IntN(1000)))
+			if len(model) > 0 && !model[len(model)-1].id.Less(nid) || !s.LastID().Less(nid) {
+				continue
+			}
+			n := 1 + r.IntN(4)
+			kv := make([]string, 0, 2*n)
+			for i := range n {
+				f := fmt.Sprint("f", i)
+				if r.IntN(4) == 0 {
+					f = fmt.Sprint("g", r.IntN(3))
+				}
+				kv = append(kv, f, strings.Repeat("v", r.IntN(120)))
+			}
+			add(t, s, nid, kv...)
+			model = append(model, ent{nid, kv})
+		case op < 8 && len(model) > 0:
+			victim := model[r.IntN(len(model))].id
+			require.Equal(t, 1, s.Delete([]ID{victim}))
+			model = slices.DeleteFunc(model, func(e ent) bool { return e.id == victim })
+		case op == 8:
+			keep := uint64(r.IntN(300))
+			s.Trim(Trim{MaxLen: keep, Approx: r.IntN(2) == 0, Limit: DefaultApproxLimit})
+			drop := len(model) - int(s.Len())
+			model = model[drop:]
+		default:
+			if len(model) == 0 {
+				continue
+			}
+			minID := model[r.IntN(len(model))].id
+			s.Trim(Trim{ByMinID: true, MinID: minID})
+			model = slices.DeleteFunc(model, func(e ent) bool { return e.id.Less(minID) })
+		}
+		require.Equal(t, uint64(len(model)), s.Len(), "step %d", step)
+		if step%97 == 0 {
+			require.NoError(t, s.Check(), "step %d", step)
+			var got []ent
+			s.Range(MinID, MaxID, false, func(i ID, kv []string) bool {
+				got = append(got, ent{i, slices.Clone(kv)})
+				return true
+			})
+			require.Equal(t, len(model), len(got))
+			for i := range got {
+				require.Equal(t, model[i].id, got[i].id)
+				require.Equal(t, model[i].kv, got[i].kv)
+			}
+		}
+	}
+}
+
+func TestStream_MemUsage(t *testing.T) {
+	s := newChecked(t)
+	base := s.MemUsage()
+	for i := uint64(1); i <= 1000; i++ {
+		add(t, s, id(i, 0), "sensor", "s1", "temp", strconv.FormatUint(i%100, 10))
+	}
+	grown := s.MemUsage() - base
+	assert.Greater(t, grown, 10*1000)
+	assert.Less(t, grown, 64*1000)
+	s.Trim(Trim{MaxLen: 0})
+	assert.Equal(t, base, s.MemUsage())
+}
+
+func BenchmarkStream_Add(b *testing.B) {
+	fv := []string{"sensor", "123", "temp", "215"}
+	s := New()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if i&(1<<20-1) == 0 {
+			s = New()
+		}
+		if _, err := s.Add(IDSpec{Auto: true}, uint64(i), fv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -91,6 +91,7 @@ func renameOp(c *keyspace.Ctx, db int, src, dst string, nx bool) (bool, error) {
 	c.Notify(db, keyspace.NotifyGeneric, "rename_to", dst)
 	c.Propagate(db, "RENAME", src, dst)
 	c.SignalReady(db, dst)
+	c.SignalReady(db, src)
 	return true, nil
 }
 

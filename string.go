@@ -233,13 +233,15 @@ func getDelOp(c *keyspace.Ctx, db int, key string) (string, bool, error) {
 	return v, true, nil
 }
 
-// delEntry deletes e, firing the del event and journaling DEL.
+// delEntry deletes e, firing the del event and journaling DEL. Readers
+// blocked on the key are woken (a deleted stream answers NOGROUP).
 func delEntry(c *keyspace.Ctx, db int, e *keyspace.Entry) {
 	key := e.Key()
 	c.Remove(db, e)
 	c.Touch(db, key)
 	c.Notify(db, keyspace.NotifyGeneric, "del", key)
 	c.Propagate(db, "DEL", key)
+	c.SignalReady(db, key)
 }
 
 // GetExArgs are GETEX's options; at most one may be set.

@@ -95,6 +95,12 @@ func errorFromText(msg string) *Error {
 		return newErr(kindUnknownCommand, msg)
 	case strings.HasPrefix(msg, "EXECABORT"):
 		return newErr(kindExecAbort, msg)
+	case strings.HasPrefix(msg, "NOGROUP "):
+		return newErr(kindNoGroup, msg)
+	case strings.HasPrefix(msg, "BUSYGROUP "):
+		return newErr(kindBusyGroup, msg)
+	case strings.HasPrefix(msg, "OOM "):
+		return newErr(kindOOM, msg)
 	}
 	return &Error{msg: msg}
 }

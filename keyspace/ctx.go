@@ -396,6 +396,9 @@ func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	c.Notify(db, NotifyExpired, "expired", key)
 	c.Propagate(db, "DEL", key)
 	c.touchShard(sh, db, key)
+	if len(sh.waiters) > 0 {
+		c.SignalReady(db, key)
+	}
 }
 
 // Touch signals that key was modified: WATCHers of it become dirty, and

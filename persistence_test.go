@@ -44,6 +44,11 @@ func digest(t *testing.T, s *Store) []string {
 			case "zset":
 				zs, _ := d.ZRangeWithScores(k, 0, -1)
 				val = fmtAny(zs)
+			case "stream":
+				r, _ := d.Do(bg, "XRANGE", k, "-", "+")
+				g, _ := d.Do(bg, "XINFO", "GROUPS", k)
+				p, _ := d.Do(bg, "XPENDING", k, "g1")
+				val = r.String() + g.String() + p.String()
 			}
 			exp, _ := d.ExpireTime(k)
 			ms := int64(0)
@@ -73,6 +78,15 @@ func populate(t *testing.T, s *Store) {
 	require.NoError(t, err)
 	_, err = s.SAdd("s", "x", "y", "1")
 	require.NoError(t, err)
+	for _, cmd := range [][]any{
+		{"XADD", "st", "1-1", "f", "v"}, {"XADD", "st", "2-1", "f", "w", "g", "h"}, {"XADD", "st", "3-0", "a", "b"},
+		{"XGROUP", "CREATE", "st", "g1", "0"}, {"XREADGROUP", "GROUP", "g1", "alice", "COUNT", "2", "STREAMS", "st", ">"},
+		{"XGROUP", "CREATECONSUMER", "st", "g1", "bob"}, {"XADD", "st", "4-0", "d", "e"}, {"XDEL", "st", "4-0"},
+		{"XADD", "empty", "5-5", "k", "v"}, {"XDEL", "empty", "5-5"},
+	} {
+		_, err := s.Do(bg, cmd...)
+		require.NoError(t, err, "%v", cmd)
+	}
 	_, err = s.ZAdd("z", nil, Z{Score: 1.5, Member: "a"}, Z{Score: -0.1, Member: "b"}, Z{Score: 3, Member: "c"})
 	require.NoError(t, err)
 	for i := 0; i < 300; i++ {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/embedis/embedis/internal/rconv"
 	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/stream"
 	"github.com/embedis/embedis/types"
 )
 
@@ -19,6 +20,37 @@ func init() {
 	collectionEncoders[keyspace.KindList] = encodeList
 	collectionEncoders[keyspace.KindSet] = encodeSet
 	collectionEncoders[keyspace.KindZSet] = encodeZSet
+	collectionEncoders[keyspace.KindStream] = encodeStream
+}
+
+// encodeStream emits the entries with their IDs, the stream's counters,
+// its groups, consumers and pending entries (as Redis's AOF rewrite
+// does; consumers' seen/active times restart at load).
+func encodeStream(key string, v any, emit func(args ...string)) {
+	st := v.(*stream.Stream)
+	if st.Len() == 0 {
+		// create an empty stream whose last ID is right
+		emit("XADD", key, "MAXLEN", "0", st.LastID().String(), "x", "y")
+	} else {
+		st.Range(stream.MinID, stream.MaxID, false, func(id stream.ID, kv []string) bool {
+			emit(append([]string{"XADD", key, id.String()}, kv...)...)
+			return true
+		})
+	}
+	emit("XSETID", key, st.LastID().String(), "ENTRIESADDED", strconv.FormatUint(st.EntriesAdded(), 10),
+		"MAXDELETEDID", st.MaxDeletedID().String())
+	for _, g := range st.Groups() {
+		emit("XGROUP", "CREATE", key, g.Name, g.LastID.String(), "ENTRIESREAD", strconv.FormatInt(g.EntriesRead, 10))
+		for _, c := range g.Consumers() {
+			emit("XGROUP", "CREATECONSUMER", key, g.Name, c.Name)
+		}
+		g.AscendPending(stream.MinID, func(p *stream.Pending) bool {
+			emit("XCLAIM", key, g.Name, p.Consumer.Name, "0", p.ID.String(),
+				"TIME", strconv.FormatInt(p.DeliveryTime, 10), "RETRYCOUNT", strconv.FormatInt(p.DeliveryCount, 10),
+				"JUSTID", "FORCE")
+			return true
+		})
+	}
 }
 
 func encodeZSet(key string, v any, emit func(args ...string)) {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/embedis/embedis"
@@ -76,6 +78,54 @@ func main() {
 	_, err = s.Do(ctx, "EXPIRE", "k", 10, "NX", "XX")
 	fmt.Printf("Do EXPIRE k 10 NX XX -> %v\n", err)
 
+	section("collections")
+	s.HSet("user:1:profile", "name", "ann", "plan", "pro")
+	profile, _ := s.HGetAll("user:1:profile")
+	fmt.Printf("HSET/HGETALL user:1:profile -> %v\n", profile)
+	s.HExpire("user:1:profile", time.Hour, nil, "plan") // 7.4 hash-field TTL
+	s.RPush("jobs", "a", "b", "c")
+	jobs, _ := s.LRange("jobs", 0, -1)
+	fmt.Printf("RPUSH/LRANGE jobs -> %v\n", jobs)
+	s.SAdd("seen:today", "e1", "e2", "e3")
+	s.SAdd("seen:yesterday", "e2", "e3", "e4")
+	both, _ := s.SInter("seen:today", "seen:yesterday")
+	fmt.Printf("SINTER seen:today seen:yesterday -> %d ids\n", len(both))
+	s.ZAdd("leaderboard", nil, embedis.Z{Score: 120, Member: "ann"}, embedis.Z{Score: 300, Member: "bob"}, embedis.Z{Score: 90, Member: "cy"})
+	top, _ := s.ZRevRangeWithScores("leaderboard", 0, 1)
+	fmt.Printf("ZREVRANGE leaderboard 0 1 WITHSCORES -> %v (examples/leaderboard has the full scenario)\n", top)
+	for i := 0; i < 10000; i++ {
+		s.PFAdd("uniques", "user:"+strconv.Itoa(i%5000))
+	}
+	u, _ := s.PFCount("uniques")
+	fmt.Printf("PFCOUNT uniques after 10000 views by 5000 users -> %d (examples/uniques)\n", u)
+
+	section("streams and consumer groups")
+	for i := 0; i < 3; i++ {
+		s.XAdd("orders", nil, "order", strconv.Itoa(i), "amount", "9.99")
+	}
+	g := s.Group("orders", "fulfillment")
+	g.Create(embedis.StreamID{}, nil)
+	got, _ := g.Read(ctx, "worker-1", 10, 0)
+	fmt.Printf("XREADGROUP GROUP fulfillment worker-1 -> %d entries\n", len(got))
+	n2, _ := g.Ack(got[0].ID)
+	fmt.Printf("XACK %s -> %d (examples/orders and examples/pipeline go further)\n", got[0].ID, n2)
+
+	section("Lua (the seed's scripts run verbatim)")
+	res, err := s.Eval(ctx, "return redis.call('INCRBY', KEYS[1], ARGV[1])", []string{"lua:counter"}, 5)
+	fmt.Printf("EVAL INCRBY via Lua -> %v %v (examples/cacheaside, examples/ratelimit)\n", res, errText(err))
+
+	section("a typed cache (Options.MaxMemory + MaxMemoryPolicy bound it)")
+	cache := embedis.NewCache[[]string](s.DB, &embedis.CacheOptions{Prefix: "report:", TTL: 5 * time.Minute, Jitter: 0.1})
+	loads := 0
+	for i := 0; i < 3; i++ {
+		cache.GetOrLoad(ctx, "q1", 0, func(context.Context) ([]string, error) {
+			loads++
+			return []string{"row1", "row2"}, nil
+		})
+	}
+	fmt.Printf("GetOrLoad x3 -> the slow loader ran %d time(s); memory used %d bytes, policy %s\n",
+		loads, s.Stats().UsedMemory, s.MaxMemoryPolicy())
+
 	section("transactions")
 	tx := s.NewSession()
 	for _, cmd := range [][]any{{"MULTI"}, {"INCR", "tx"}, {"INCR", "tx"}, {"EXEC"}} {
@@ -83,6 +133,17 @@ func main() {
 		fmt.Printf("%v -> %v %v\n", cmd, v, errText(err))
 	}
 	fmt.Printf("DBSIZE -> %d\n", s.DBSize())
+
+	section("persistence")
+	dir, _ := os.MkdirTemp("", "embedis-tour-")
+	defer os.RemoveAll(dir)
+	d, _ := embedis.Open(&embedis.Options{Dir: dir, AppendOnly: true, AppendFsync: "always"})
+	d.Set("durable", "yes", nil)
+	d.Close()
+	d, _ = embedis.Open(&embedis.Options{Dir: dir, AppendOnly: true})
+	v, _ = d.Get("durable")
+	fmt.Printf("after a restart with appendonly yes: GET durable -> %q (examples/durable)\n", v)
+	d.Close()
 }
 
 func section(name string) { fmt.Printf("\n== %s\n", name) }

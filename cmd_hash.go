@@ -292,7 +292,7 @@ func cmdHScan(x *Exec) {
 	if !ok {
 		return
 	}
-	items, next := hscanOp(x.c, h, cur, a.Match, a.Count, noValues)
+	items, next := hscanOp(x.c, h, cur, a.keep(), a.Count, noValues)
 	x.w.ArrayLen(2)
 	x.w.BulkString(strconv.FormatUint(next, 10))
 	x.w.ArrayLen(len(items))

@@ -277,6 +277,7 @@ func (x *Exec) parseScanArgs(from int, isScan, isHScan bool) (a ScanArgs, novalu
 			i++
 		case x.argIs(i, "match") && rem >= 2:
 			a.Match = x.argOwned(i + 1)
+			a.matchSet = true
 			i++
 		case isScan && x.argIs(i, "type") && rem >= 2:
 			a.Type = x.argOwned(i + 1)

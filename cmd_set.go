@@ -317,18 +317,7 @@ func cmdSScan(x *Exec) {
 	if !ok {
 		return
 	}
-	// parseScanArgs reports MATCH "" as no pattern; Redis matches it
-	// against the empty member only
-	hasMatch := false
-	for i := 3; i+1 < len(x.args); i++ {
-		if x.argIs(i, "match") {
-			hasMatch = true
-		}
-		if x.argIs(i, "match") || x.argIs(i, "count") {
-			i++
-		}
-	}
-	out, next := sscanOp(s, cursor, a.Match, hasMatch, a.Count)
+	out, next := sscanOp(s, cursor, a.Match, a.matchSet, a.Count)
 	x.w.ArrayLen(2)
 	x.w.BulkString(strconv.FormatUint(next, 10))
 	x.setReplyArray(out)

@@ -472,15 +472,14 @@ func hrandCount(c *keyspace.Ctx, db int, key string, count int64) ([]HField, err
 
 // hscanOp implements HSCAN on an existing hash; the reply holds field,
 // value pairs (or fields with noValues).
-func hscanOp(c *keyspace.Ctx, h *types.Hash, cursor uint64, match string, count int, noValues bool) ([]string, uint64) {
+func hscanOp(c *keyspace.Ctx, h *types.Hash, cursor uint64, keep func(string) bool, count int, noValues bool) ([]string, uint64) {
 	now := hashNow(c, h)
 	var out []string
-	all := match == "" || match == "*"
 	next := h.Scan(cursor, count, func(f, v string, at int64) {
 		if at != 0 && at < now {
 			return
 		}
-		if !all && !matchPattern(match, f) {
+		if keep != nil && !keep(f) {
 			return
 		}
 		out = append(out, f)
@@ -928,7 +927,7 @@ func (d *DB) HScan(key string, cursor uint64, args *HScanArgs) ([]string, uint64
 	if h == nil {
 		return []string{}, 0, err
 	}
-	out, next := hscanOp(&c, h, cursor, a.Match, a.Count, a.NoValues)
+	out, next := hscanOp(&c, h, cursor, (&ScanArgs{Match: a.Match}).keep(), a.Count, a.NoValues)
 	if out == nil {
 		out = []string{}
 	}

@@ -431,6 +431,8 @@ func keysOp(c *keyspace.Ctx, db int, pattern string) []string {
 type ScanArgs struct {
 	// Match (MATCH): a glob pattern keys must match. Default: all keys.
 	Match string
+	// matchSet: MATCH was given (MATCH "" matches only the empty string).
+	matchSet bool
 	// Count (COUNT): about how many keys to visit. Default: 10.
 	Count int
 	// Type (TYPE): only keys of this type ("string", "hash", ...).
@@ -442,11 +444,12 @@ func scanOp(c *keyspace.Ctx, db int, cursor uint64, a ScanArgs) ([]string, uint6
 		a.Count = 10
 	}
 	var out []string
+	keep := a.keep()
 	next := c.Scan(db, cursor, a.Count, func(e *keyspace.Entry) {
 		if a.Type != "" && !equalFoldASCII(e.Kind().String(), a.Type) {
 			return
 		}
-		if a.Match != "" && a.Match != "*" && !matchPattern(a.Match, e.Key()) {
+		if keep != nil && !keep(e.Key()) {
 			return
 		}
 		out = append(out, e.Key())
@@ -549,4 +552,13 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// keep returns the MATCH filter, or nil when every element passes.
+func (a *ScanArgs) keep() func(string) bool {
+	if a.Match == "*" || (a.Match == "" && !a.matchSet) {
+		return nil
+	}
+	pat := a.Match
+	return func(s string) bool { return matchPattern(pat, s) }
 }

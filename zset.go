@@ -1638,11 +1638,7 @@ func zscanOp(c *keyspace.Ctx, db int, key string, cursor uint64, a *ScanArgs) (i
 	if z == nil {
 		return nil, 0, false, err
 	}
-	var keep func(string) bool
-	if a.Match != "" && a.Match != "*" {
-		keep = func(m string) bool { return matchPattern(a.Match, m) }
-	}
-	next = z.Scan(cursor, a.Count, keep, func(m Z) { items = append(items, m) })
+	next = z.Scan(cursor, a.Count, a.keep(), func(m Z) { items = append(items, m) })
 	return items, next, z.IsListpack(), nil
 }
 

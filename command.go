@@ -145,11 +145,17 @@ func lookupCommandBytes(name []byte) *Command {
 // KeyPositions returns the argument positions of the keys of a call with
 // args (args[0] is the command name), or nil when the command has none.
 func (c *Command) KeyPositions(args [][]byte) []int {
+	return c.appendKeyPositions(nil, args)
+}
+
+// appendKeyPositions appends the key positions to dst, so that the
+// dispatcher can use a buffer on its stack.
+func (c *Command) appendKeyPositions(dst []int, args [][]byte) []int {
 	if c.keys != nil {
-		return c.keys(args)
+		return append(dst, c.keys(args)...)
 	}
 	if c.FirstKey <= 0 || c.FirstKey >= len(args) {
-		return nil
+		return dst
 	}
 	last := c.LastKey
 	if last < 0 {
@@ -158,11 +164,10 @@ func (c *Command) KeyPositions(args [][]byte) []int {
 	if last >= len(args) {
 		last = len(args) - 1
 	}
-	var out []int
 	for i := c.FirstKey; i <= last; i += c.Step {
-		out = append(out, i)
+		dst = append(dst, i)
 	}
-	return out
+	return dst
 }
 
 // Exec is the state of one command being executed: its arguments, the
@@ -221,7 +226,20 @@ func (x *Exec) lockAndRun() {
 		x.cmd.run(x)
 		return
 	}
-	pos := x.cmd.KeyPositions(x.args)
+	c := x.cmd
+	if c.keys == nil && c.FirstKey > 0 && c.LastKey == c.FirstKey {
+		// The common single-key command: no key list to build.
+		if c.FirstKey >= len(x.args) {
+			x.cmd.run(x)
+			return
+		}
+		x.c.Lock(x.arg(c.FirstKey))
+		x.cmd.run(x)
+		x.c.Unlock()
+		return
+	}
+	var posBuf [16]int
+	pos := c.appendKeyPositions(posBuf[:0], x.args)
 	switch len(pos) {
 	case 0:
 		x.cmd.run(x)
@@ -229,9 +247,10 @@ func (x *Exec) lockAndRun() {
 	case 1:
 		x.c.Lock(x.arg(pos[0]))
 	default:
-		keys := make([]string, len(pos))
-		for i, p := range pos {
-			keys[i] = x.arg(p)
+		var keyBuf [16]string
+		keys := keyBuf[:0]
+		for _, p := range pos {
+			keys = append(keys, x.arg(p))
 		}
 		x.c.Lock(keys...)
 	}
@@ -281,6 +300,9 @@ func resolve(args [][]byte) (*Command, string) {
 	}
 	if cmd.sub != nil {
 		if len(args) < 2 {
+			if cmd.run != nil { // COMMAND with no subcommand
+				return cmd, ""
+			}
 			return nil, errWrongArgs(cmd.Name).msg
 		}
 		sub := cmd.sub[strings.ToLower(string(args[1]))]

@@ -19,6 +19,8 @@ func cmdMulti(x *Exec) {
 		return
 	}
 	x.sess.multi = &multiState{}
+	x.sess.info.multi.Store(0)
+	x.sess.info.flags.Or(cflagMulti)
 	x.ok()
 }
 
@@ -27,7 +29,7 @@ func cmdDiscard(x *Exec) {
 		x.errStr("ERR DISCARD without MULTI")
 		return
 	}
-	x.sess.multi = nil
+	x.sess.endMulti()
 	x.sess.unwatch()
 	x.ok()
 }
@@ -43,6 +45,7 @@ func cmdWatch(x *Exec) {
 	for i := 1; i < len(x.args); i++ {
 		x.c.Watch(x.sess.watcher, x.db, x.arg(i))
 	}
+	x.sess.info.watching.Store(int32(x.sess.watcher.Len()))
 	x.ok()
 }
 
@@ -58,7 +61,7 @@ func cmdExec(x *Exec) {
 		x.errStr("ERR EXEC without MULTI")
 		return
 	}
-	sess.multi = nil
+	sess.endMulti()
 	if m.dirty {
 		x.errStr(ErrExecAbort.msg)
 		sess.unwatch()
@@ -75,13 +78,24 @@ func cmdExec(x *Exec) {
 		}
 	}
 	x.w.ArrayLen(len(m.queue))
+	feed := monitorsActive.Load() > 0
 	for i, args := range m.queue {
 		y := Exec{s: x.s, sess: sess, c: x.c, w: x.w, args: args, db: sess.db, cmd: m.cmds[i]}
 		y.cmd.run(&y)
+		if feed && y.cmd.flags&(flagAdmin|flagSkipMonitor) == 0 {
+			sess.state().feedMonitors(sess, y.cmd, args)
+		}
 	}
 	x.c.WrapRecords()
 	x.c.EndExclusive()
 	sess.unwatch()
+}
+
+// endMulti leaves the MULTI state.
+func (sess *Session) endMulti() {
+	sess.multi = nil
+	sess.info.multi.Store(-1)
+	sess.info.flags.And(^cflagMulti)
 }
 
 // execQueued is used by tests: it reports how many commands are queued.

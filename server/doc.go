@@ -1,0 +1,47 @@
+// Package server serves an embedis Store over the Redis protocol (RESP2
+// and RESP3), so that any Redis client — go-redis, rueidis, redis-cli,
+// redis-benchmark — works against it unchanged.
+//
+// A Server listens on TCP (127.0.0.1:6379 by default, never on every
+// interface unless asked), on a unix socket, or on nothing at all:
+// DialContext returns an in-memory connection that go-redis takes as its
+// Options.Dialer.
+//
+//	store := embedis.MustOpen(nil)
+//	srv, _ := server.New(store, nil)
+//	l, _ := net.Listen("tcp", "127.0.0.1:0")
+//	go srv.Serve(l)
+//	defer srv.Shutdown(context.Background())
+//
+// Each connection has one goroutine. It reads commands with resp.Reader
+// (Redis's exact protocol errors and limits: proto-max-bulk-len, the
+// multibulk count, client-query-buffer-limit, and the stricter limits
+// before AUTH), runs them through an embedis.Session, buffers the replies
+// in a resp.Writer and writes them once per pipelined batch. A protocol
+// error is answered as Redis answers it and the connection is closed.
+// Pub/sub messages and MONITOR lines are queued in the session by the
+// publishing goroutine and written by the connection's own goroutine, so
+// a push never lands inside a reply.
+//
+// # Concurrency
+//
+// A Server's methods are safe for concurrent use. Serve may be called for
+// several listeners at once. Each connection runs commands one at a time,
+// as Redis does for a client; different connections run in parallel,
+// with the Store's own locking keeping each command atomic.
+//
+// # Caveats
+//
+//   - Replies are written when no complete command remains in the input.
+//     A client that pipelines an enormous batch gets its replies when the
+//     batch has been read, with the whole batch's replies in memory, as
+//     Redis's unlimited normal-client output buffer would hold them.
+//   - A command that blocks (BLPOP) notices that its client disconnected
+//     only when the server stops or the client is killed, because the
+//     connection is not read while a command runs.
+//   - Client-side caching (CLIENT TRACKING) is not supported; rueidis
+//     needs DisableCache: true.
+//   - The pub/sub output limit is the fixed 32 MiB hard limit of Redis's
+//     default client-output-buffer-limit for pubsub clients; soft limits
+//     are not applied.
+package server

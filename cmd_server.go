@@ -3,6 +3,7 @@ package embedis
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"github.com/embedis/embedis/evict"
 	"math"
 	"os"
 	"runtime"
@@ -1205,44 +1206,15 @@ func cmdObject(x *Exec) {
 			x.errStr("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}
-		x.w.Int(lruIdleMS(x.s.ks.LRUClock(), e.Access()) / 1000)
+		x.w.Int(x.s.ks.IdleMS(e) / 1000)
 	case "object|freq":
 		if !x.lfuPolicy() {
 			x.errStr("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}
-		decay, _ := strconv.ParseInt(x.sess.state().cfg.get(confByName["lfu-decay-time"]), 10, 64)
-		x.w.Int(lfuDecayed(e.Access(), x.c.Now(), decay))
+		decay := x.s.ks.Eviction().DecayTime
+		x.w.Int(int64(evict.LFUDecay(e.Access(), evict.LFUMinutes(x.c.Now()), decay)))
 	}
-}
-
-// lruIdleMS is estimateObjectIdleTime: the 24-bit second clock, wrapping.
-func lruIdleMS(clock, lru uint32) int64 {
-	const max = 1<<24 - 1
-	if clock >= lru {
-		return int64(clock-lru) * 1000
-	}
-	return int64(clock+(max-lru)) * 1000
-}
-
-// lfuDecayed is LFUDecrAndReturn: the 8-bit counter of an LFU word
-// (minutes<<8 | counter) decayed by the minutes elapsed.
-func lfuDecayed(word uint32, nowMS, decayTime int64) int64 {
-	ldt := int64(word >> 8 & 0xffff)
-	counter := int64(word & 0xff)
-	now := (nowMS / 60000) & 0xffff
-	elapsed := now - ldt
-	if now < ldt {
-		elapsed = 0xffff - ldt + now
-	}
-	var periods int64
-	if decayTime > 0 {
-		periods = elapsed / decayTime
-	}
-	if periods > counter {
-		return 0
-	}
-	return counter - periods
 }
 
 func cmdObjectHelp(x *Exec) {
@@ -1443,7 +1415,7 @@ func cmdDebug(x *Exec) {
 		line := "Value at:0x0 refcount:1 encoding:" + valueEncoding(e) +
 			" serializedlength:" + strconv.FormatInt(ser, 10) +
 			" lru:" + strconv.FormatUint(uint64(e.Access()&(1<<24-1)), 10) +
-			" lru_seconds_idle:" + strconv.FormatInt(lruIdleMS(x.s.ks.LRUClock(), e.Access())/1000, 10)
+			" lru_seconds_idle:" + strconv.FormatInt(x.s.ks.IdleMS(e)/1000, 10)
 		x.c.Unlock()
 		x.w.SimpleString(line)
 	case sub == "set-active-expire" && len(x.args) == 3:

@@ -93,6 +93,7 @@ func (e *Engine) Restore(payload []byte, policy int) error {
 	e.fmu.Lock()
 	defer e.fmu.Unlock()
 	staged := map[string]*Library{}
+	var order []string // payload order: conflicts are reported for the first, as Redis does
 	stagedFn := map[string]*Function{}
 	for _, code := range codes {
 		md, err := parseLibMeta(code)
@@ -113,6 +114,7 @@ func (e *Engine) Restore(payload []byte, policy int) error {
 			stagedFn[f.Name] = f
 		}
 		staged[lib.Name] = lib
+		order = append(order, lib.Name)
 	}
 	e.lmu.Lock()
 	defer e.lmu.Unlock()
@@ -121,7 +123,7 @@ func (e *Engine) Restore(payload []byte, policy int) error {
 		e.funcs = map[string]*Function{}
 	} else {
 		var replaced []*Library
-		for name := range staged {
+		for _, name := range order {
 			if old := e.libs[name]; old != nil {
 				if policy != RestoreReplace {
 					return fmt.Errorf("ERR Library %s already exists", name)
@@ -132,12 +134,14 @@ func (e *Engine) Restore(payload []byte, policy int) error {
 		for _, old := range replaced {
 			e.unlinkLocked(old.Name)
 		}
-		for fname := range stagedFn {
-			if e.funcs[fname] != nil {
-				for _, old := range replaced {
-					e.linkLocked(old)
+		for _, name := range order {
+			for _, f := range staged[name].Functions {
+				if e.funcs[f.Name] != nil {
+					for _, old := range replaced {
+						e.linkLocked(old)
+					}
+					return fmt.Errorf("ERR Function %s already exists", f.Name)
 				}
-				return fmt.Errorf("ERR Function %s already exists", fname)
 			}
 		}
 	}

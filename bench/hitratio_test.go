@@ -135,7 +135,7 @@ func embedisSized(b *testing.B, policy string, n int) embedisSim {
 // BenchmarkHitRatio reports the hit ratio (%) of a cache holding 10% of
 // the keys, run cache-aside (a miss stores the key) over each trace.
 func BenchmarkHitRatio(b *testing.B) {
-	keys := make([]string, 2*traceKeys)
+	keys := make([]string, 4*traceKeys) // room for the scan trace's one-off keys
 	for i := range keys {
 		keys[i] = strconv.Itoa(i)
 	}

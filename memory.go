@@ -14,6 +14,11 @@ func (s *Store) SetMaxMemory(n int64) {
 		n = 0
 	}
 	s.maxMemory.Store(n)
+	if n > 0 {
+		s.ks.SetAfterWrite(s.evictAfterWrite)
+	} else {
+		s.ks.SetAfterWrite(nil)
+	}
 	// publish accounting changes often enough that the limit is checked
 	// against a value at most ~1/512 of it behind (per shard)
 	batch := int64(64 << 10)

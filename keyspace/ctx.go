@@ -73,6 +73,7 @@ type Ctx struct {
 	events  []Event
 	ready   []dbKey
 	wakeAll bool
+	wrote   bool // a Touch happened: the unit changed data
 
 	// BorrowedKeys says the key strings passed in alias a buffer that will
 	// be reused (the server's read buffer): Create then copies the key.
@@ -96,6 +97,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.events = c.events[:0]
 	c.ready = c.ready[:0]
 	c.wakeAll = false
+	c.wrote = false
 }
 
 // Keyspace returns the keyspace c runs on.
@@ -407,6 +409,7 @@ func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 func (c *Ctx) Touch(db int, key string) {
 	sh, h := c.shardFor(key)
 	sh.dirty++
+	c.wrote = true
 	if t := sh.dbs[db]; t != nil {
 		if e := t.find(uint32(h), key); e != nil {
 			c.account(sh, t, e)
@@ -493,6 +496,12 @@ func (c *Ctx) SignalReady(db int, key string) {
 // passed in are reused.
 func (c *Ctx) Finish() {
 	c.journal()
+	if c.wrote {
+		c.wrote = false
+		if f := c.ks.afterWrite.Load(); f != nil {
+			(*f)()
+		}
+	}
 	if c.jtoken != 0 {
 		if c.hooks != nil && c.hooks.JournalSync != nil {
 			c.hooks.JournalSync(c.jtoken)

@@ -137,7 +137,10 @@ func (ks *Keyspace) EvictOne() bool {
 	ks.UpdateLRUClock(ks.clock.Now())
 	var c Ctx
 	ks.Begin(&c)
-	defer c.Finish()
+	defer func() {
+		c.wrote = false // an eviction must not trigger another (afterWrite)
+		c.Finish()
+	}()
 	if cfg.Policy.Random() {
 		return ks.evictRandom(&c, &cfg)
 	}

@@ -66,6 +66,7 @@ type Keyspace struct {
 	coarseMS    atomic.Int64   // the clock at the last UpdateLRUClock, in ms
 	dbShards    []atomic.Int32 // per database: shards holding at least one key
 	snap        atomic.Pointer[Snapshot]
+	afterWrite  atomic.Pointer[func()]
 	snapMu      sync.Mutex
 	ev          evictState
 	memBatch    atomic.Int64
@@ -380,4 +381,15 @@ func (ks *Keyspace) Dirty() int64 {
 		ks.shards[i].mu.Unlock()
 	}
 	return n
+}
+
+// SetAfterWrite installs a callback run by Finish, with no lock held,
+// after every unit that changed data (the store uses it to bring memory
+// back under maxmemory after concurrent writes). nil removes it.
+func (ks *Keyspace) SetAfterWrite(f func()) {
+	if f == nil {
+		ks.afterWrite.Store(nil)
+		return
+	}
+	ks.afterWrite.Store(&f)
 }

@@ -692,6 +692,9 @@ func hashJournal(c *keyspace.Ctx, db int, args ...string) {
 // HSet sets field/value pairs in the hash at key (HSET) and returns how
 // many fields are new. Overwriting a field clears its expiry.
 func (d *DB) HSet(key string, fieldValues ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return 0, errWrongArgs("hset")
 	}
@@ -707,6 +710,9 @@ func (d *DB) HSet(key string, fieldValues ...string) (int, error) {
 
 // HMSet is HSet without the count (HMSET).
 func (d *DB) HMSet(key string, fieldValues ...string) error {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return err
+	}
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return errWrongArgs("hmset")
 	}
@@ -723,6 +729,9 @@ func (d *DB) HMSet(key string, fieldValues ...string) error {
 // HSetNX sets field only if it does not exist (HSETNX) and reports
 // whether it did.
 func (d *DB) HSetNX(key, field, value string) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	ok, err := hsetnxOp(&c, d.idx, key, field, value)
@@ -840,6 +849,9 @@ func (d *DB) HStrLen(key, field string) (int, error) {
 // HIncrBy adds incr to the integer in field (HINCRBY), a missing field
 // counting as 0, and returns the result. The field keeps its expiry.
 func (d *DB) HIncrBy(key, field string, incr int64) (int64, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	v, err := hincrbyOp(&c, d.idx, key, field, incr)
@@ -854,6 +866,9 @@ func (d *DB) HIncrBy(key, field string, incr int64) (int64, error) {
 // in 80-bit precision as Redis does, and returns the result as Redis
 // prints it. The field keeps its expiry.
 func (d *DB) HIncrByFloat(key, field string, incr float64) (string, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return "", err
+	}
 	inc, err := rconv.HIncrByFloatIncrement([]byte(formatIncrArg(incr)))
 	if err != nil {
 		if errors.Is(err, rconv.ErrIncrementNaNOrInf) {

@@ -214,6 +214,9 @@ func pfmergeOp(c *keyspace.Ctx, db int, dst string, srcs []string) error {
 // needed, and reports whether it changed (a new key counts as a change,
 // even with no elements).
 func (d *DB) PFAdd(key string, elements ...string) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	ok, err := pfaddOp(&c, d.idx, key, elements)
@@ -242,6 +245,9 @@ func (d *DB) PFCount(keys ...string) (int64, error) {
 // PFMerge stores in dst the union of dst and the HyperLogLogs at srcs
 // (PFMERGE); dst is created even when every source is missing.
 func (d *DB) PFMerge(dst string, srcs ...string) error {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return err
+	}
 	var c keyspace.Ctx
 	d.s.ks.Begin(&c)
 	c.Lock(append([]string{dst}, srcs...)...)

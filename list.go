@@ -386,23 +386,35 @@ func lmoveOp(c *keyspace.Ctx, db int, src, dst string, from, to ListSide) (v str
 // LPush inserts values at the head of the list at key, one after the
 // other, creating the list if needed (LPUSH), and returns its new length.
 func (d *DB) LPush(key string, values ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.push(key, values, true, false)
 }
 
 // RPush appends values to the list at key (RPUSH) and returns its length.
 func (d *DB) RPush(key string, values ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.push(key, values, false, false)
 }
 
 // LPushX is LPush only when the list exists (LPUSHX); it returns 0
 // otherwise.
 func (d *DB) LPushX(key string, values ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.push(key, values, true, true)
 }
 
 // RPushX is RPush only when the list exists (RPUSHX); it returns 0
 // otherwise.
 func (d *DB) RPushX(key string, values ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.push(key, values, false, true)
 }
 
@@ -517,6 +529,9 @@ func (d *DB) LIndex(key string, index int64) (string, error) {
 // LSet replaces the element at index (LSET). It fails with ErrNoSuchKey
 // or ErrIndexOutOfRange as Redis does.
 func (d *DB) LSet(key string, index int64, value string) error {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	l, err := lookupListWrite(&c, d.idx, key)
@@ -535,6 +550,9 @@ func (d *DB) LSet(key string, index int64, value string) error {
 // pivot (LINSERT). It returns the new length, -1 when pivot is not found
 // and 0 when the key does not exist.
 func (d *DB) LInsert(key string, before bool, pivot, value string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	n, err := linsertOp(&c, d.idx, key, !before, pivot, value)
@@ -631,6 +649,9 @@ func (d *DB) lpos(key, elem string, count int64, args *LPosArgs) ([]int, error) 
 // dst (LMOVE), returning it; Nil when src does not exist. src and dst may
 // be the same list (a rotation).
 func (d *DB) LMove(src, dst string, from, to ListSide) (string, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return "", err
+	}
 	var c keyspace.Ctx
 	d.unit(&c, src, dst)
 	v, ok, err := lmoveOp(&c, d.idx, src, dst, from, to)
@@ -643,6 +664,9 @@ func (d *DB) LMove(src, dst string, from, to ListSide) (string, error) {
 
 // RPopLPush is LMove(src, dst, Right, Left) (RPOPLPUSH).
 func (d *DB) RPopLPush(src, dst string) (string, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return "", err
+	}
 	return d.LMove(src, dst, Right, Left)
 }
 

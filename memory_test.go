@@ -90,3 +90,34 @@ func TestStats_Counters(t *testing.T) {
 	assert.Greater(t, st.UsedMemory, int64(0))
 	assert.Equal(t, "noeviction", st.MaxMemoryPolicy)
 }
+
+func TestMaxMemory_TypedCollectionWritersRefuse(t *testing.T) {
+	s, err := Open(&Options{MaxMemory: 64 << 10})
+	require.NoError(t, err)
+	defer s.Close()
+	big := strings.Repeat("x", 1000)
+	for i := 0; ; i++ {
+		if _, err := s.Set("fill"+strconv.Itoa(i), big, nil); err != nil {
+			require.ErrorIs(t, err, ErrOOM)
+			break
+		}
+	}
+	_, err = s.HSet("h", "f", "v")
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.LPush("l", "v")
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.SAdd("s", "v")
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.ZAdd("z", nil, Z{Score: 1, Member: "m"})
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.XAdd("x", nil, "f", "v")
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.PFAdd("p", "a")
+	assert.ErrorIs(t, err, ErrOOM)
+	assert.Equal(t, 0, s.Exists("h", "l", "s", "z", "x", "p"), "nothing was written")
+	// the command path refuses too, and reads keep working
+	_, err = s.Do(bg, "HSET", "h", "f", "v")
+	assert.ErrorIs(t, err, ErrOOM)
+	_, err = s.Get("fill0")
+	assert.NoError(t, err)
+}

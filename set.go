@@ -484,6 +484,9 @@ func sscanOp(s *types.Set, cursor uint64, match string, hasMatch bool, count int
 // SAdd adds members to the set at key (SADD) and returns how many were
 // not already there.
 func (d *DB) SAdd(key string, members ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	if len(members) == 0 {
 		return 0, errWrongArgs("sadd")
 	}
@@ -629,6 +632,9 @@ func (d *DB) SRandMemberN(key string, count int) ([]string, error) {
 // SMove moves member from the set at src to the set at dst (SMOVE) and
 // reports whether it was in src.
 func (d *DB) SMove(src, dst, member string) (bool, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return false, err
+	}
 	var c keyspace.Ctx
 	d.s.ks.Begin(&c)
 	c.Lock(src, dst)
@@ -657,6 +663,9 @@ func (d *DB) SInter(keys ...string) ([]string, error) {
 // SInterStore stores the intersection of the sets at keys in dst
 // (SINTERSTORE; an empty result deletes dst) and returns its size.
 func (d *DB) SInterStore(dst string, keys ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	if len(keys) == 0 {
 		return 0, errWrongArgs("sinterstore")
 	}
@@ -732,6 +741,9 @@ func (d *DB) SUnion(keys ...string) ([]string, error) {
 // SUnionStore stores the union of the sets at keys in dst (SUNIONSTORE; an
 // empty result deletes dst) and returns its size.
 func (d *DB) SUnionStore(dst string, keys ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.sunionDiffStore(dst, keys, setUnion, "sunionstore", "sunionstore")
 }
 
@@ -744,6 +756,9 @@ func (d *DB) SDiff(keys ...string) ([]string, error) {
 // SDiffStore stores the difference in dst (SDIFFSTORE; an empty result
 // deletes dst) and returns its size.
 func (d *DB) SDiffStore(dst string, keys ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.sunionDiffStore(dst, keys, setDiff, "sdiffstore", "sdiffstore")
 }
 

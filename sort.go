@@ -456,6 +456,9 @@ func (d *DB) Sort(key string, args *SortArgs) ([]string, error) {
 // SortStore is SORT ... STORE dst: it stores the result as a list at dst
 // (an empty result deletes dst) and returns its length.
 func (d *DB) SortStore(key, dst string, args *SortArgs) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	sp := args.spec()
 	sp.store, sp.hasStore = dst, true
 	_, n, err := d.sort(key, &sp)

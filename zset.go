@@ -227,6 +227,9 @@ func (d *DB) zaddTyped(key string, f zaddFlags, pairs []Z) (zaddResult, error) {
 // ZAdd adds members or updates their scores (ZADD) and returns the number
 // added (with CH: added or updated). A nil args is a plain ZADD.
 func (d *DB) ZAdd(key string, args *ZAddArgs, members ...Z) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	f := args.flags()
 	res, err := d.zaddTyped(key, f, members)
 	if err != nil {
@@ -242,6 +245,9 @@ func (d *DB) ZAdd(key string, args *ZAddArgs, members ...Z) (int, error) {
 // absent) subject to args and returns the new score; Nil when NX, XX, GT
 // or LT blocked the change.
 func (d *DB) ZAddIncr(key string, args *ZAddArgs, increment float64, member string) (float64, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	f := args.flags()
 	f.incr = true
 	res, err := d.zaddTyped(key, f, []Z{{Score: increment, Member: member}})
@@ -257,6 +263,9 @@ func (d *DB) ZAddIncr(key string, args *ZAddArgs, increment float64, member stri
 // ZIncrBy adds increment to member's score (ZINCRBY), creating the member
 // (and the key) with that score when absent, and returns the new score.
 func (d *DB) ZIncrBy(key string, increment float64, member string) (float64, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.ZAddIncr(key, nil, increment, member)
 }
 
@@ -667,6 +676,9 @@ func (d *DB) ZRangeArgsWithScores(key string, a ZRangeArgs) ([]Z, error) {
 // ZRangeStore stores the range of src that a selects in dst (ZRANGESTORE)
 // and returns its size; an empty range deletes dst.
 func (d *DB) ZRangeStore(dst, src string, a ZRangeArgs) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	sp, err := a.spec()
 	if err != nil {
 		return 0, err
@@ -1473,6 +1485,9 @@ func (d *DB) ZUnionWithScores(keys []string, args *ZStoreArgs) ([]Z, error) {
 // ZUnionStore stores the union in dst (ZUNIONSTORE) and returns its size;
 // an empty result deletes dst.
 func (d *DB) ZUnionStore(dst string, keys []string, args *ZStoreArgs) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.zsetOpStore(dst, keys, zopUnion, args)
 }
 
@@ -1490,6 +1505,9 @@ func (d *DB) ZInterWithScores(keys []string, args *ZStoreArgs) ([]Z, error) {
 // ZInterStore stores the intersection in dst (ZINTERSTORE) and returns its
 // size; an empty result deletes dst.
 func (d *DB) ZInterStore(dst string, keys []string, args *ZStoreArgs) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.zsetOpStore(dst, keys, zopInter, args)
 }
 
@@ -1508,6 +1526,9 @@ func (d *DB) ZDiffWithScores(keys ...string) ([]Z, error) {
 // ZDiffStore stores the difference in dst (ZDIFFSTORE) and returns its
 // size; an empty result deletes dst.
 func (d *DB) ZDiffStore(dst string, keys ...string) (int, error) {
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return 0, err
+	}
 	return d.zsetOpStore(dst, keys, zopDiff, nil)
 }
 

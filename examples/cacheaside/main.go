@@ -135,7 +135,10 @@ type Result struct {
 }
 
 func run(w io.Writer) error {
-	_, err := runResult(w)
+	if _, err := runResult(w); err != nil {
+		return err
+	}
+	_, err := runWarehouse(w)
 	return err
 }
 

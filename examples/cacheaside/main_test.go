@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -30,5 +31,25 @@ func TestScript_CacheAsideExample(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "lock TTL 10s") {
 		t.Errorf("output does not show the lock's 10 s TTL:\n%s", out.String())
+	}
+}
+
+func TestWarehouseScenario(t *testing.T) {
+	res, err := runWarehouse(io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.HitRates[len(res.HitRates)-1]
+	if last < 0.5 {
+		t.Fatalf("hit rate after warm-up %.2f, want a working cache (> 0.5)", last)
+	}
+	if res.WarehouseCalls >= res.Queries/2 {
+		t.Fatalf("%d warehouse calls for %d queries: the cache saved too little", res.WarehouseCalls, res.Queries)
+	}
+	if res.Evicted == 0 {
+		t.Fatal("maxmemory never evicted: the scenario does not exercise allkeys-lru")
+	}
+	if res.UsedMemory > res.MaxMemory+4096 {
+		t.Fatalf("used memory %d over maxmemory %d", res.UsedMemory, res.MaxMemory)
 	}
 }

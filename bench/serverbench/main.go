@@ -1,0 +1,258 @@
+// Command serverbench runs redis-benchmark against cmd/embedis and
+// redis-server in the same run and prints a Markdown table of throughput,
+// p99 latency and the embedis/redis ratio for SET, GET, INCR, LPUSH, RPOP,
+// SADD, HSET, ZADD and XADD at pipeline depths 1 and 16.
+//
+// From the bench directory:
+//
+//	go run ./serverbench -rounds 3
+//
+// Both servers run on 127.0.0.1 with persistence off. Each measurement
+// alternates between the two servers, round by round, and the median of
+// the rounds is reported, so that background load hits both alike.
+// Commands embedis does not implement (COMMAND INFO answers nil) are
+// reported as such instead of measured.
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// test is one redis-benchmark workload.
+type test struct {
+	name string   // as reported
+	cmd  string   // the Redis command it exercises (for COMMAND INFO)
+	args []string // redis-benchmark arguments selecting it
+}
+
+var tests = []test{
+	{"SET", "set", []string{"-t", "set"}},
+	{"GET", "get", []string{"-t", "get"}},
+	{"INCR", "incr", []string{"-t", "incr"}},
+	{"LPUSH", "lpush", []string{"-t", "lpush"}},
+	{"RPOP", "rpop", []string{"-t", "rpop"}},
+	{"SADD", "sadd", []string{"-t", "sadd"}},
+	{"HSET", "hset", []string{"-t", "hset"}},
+	{"ZADD", "zadd", []string{"-t", "zadd"}},
+	{"XADD", "xadd", []string{"XADD", "mystream", "MAXLEN", "~", "100000", "*", "field", "value"}},
+}
+
+type result struct{ rps, p99 float64 }
+
+func main() {
+	var (
+		rounds   = flag.Int("rounds", 3, "measurements per server and test; the median is reported")
+		clients  = flag.Int("c", 50, "parallel connections (redis-benchmark -c)")
+		n1       = flag.Int("n1", 200000, "requests per measurement at pipeline 1")
+		n16      = flag.Int("n16", 2000000, "requests per measurement at pipeline 16")
+		redisBin = flag.String("redis-server", "redis-server", "redis-server binary")
+		benchBin = flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
+		embBin   = flag.String("embedis", "", "embedis binary (default: build github.com/embedis/embedis/cmd/embedis)")
+		procs    = flag.Int("gomaxprocs", 0, "GOMAXPROCS for embedis (0: the Go default, all CPUs)")
+	)
+	flag.Parse()
+	if err := run(*rounds, *clients, *n1, *n16, *procs, *redisBin, *benchBin, *embBin); err != nil {
+		fmt.Fprintln(os.Stderr, "serverbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string) error {
+	tmp, err := os.MkdirTemp("", "serverbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if embBin == "" {
+		embBin = filepath.Join(tmp, "embedis")
+		build := exec.Command("go", "build", "-o", embBin, "github.com/embedis/embedis/cmd/embedis")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building embedis: %w", err)
+		}
+	}
+	rport, eport := freePort(), freePort()
+	redis := exec.Command(redisBin, "--port", rport, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--dir", tmp, "--logfile", filepath.Join(tmp, "redis.log"))
+	emb := exec.Command(embBin, "--port", eport, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+		"--loglevel", "warning", "--dir", tmp)
+	procsNote := "GOMAXPROCS default"
+	if procs > 0 {
+		emb.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
+		procsNote = "GOMAXPROCS=" + strconv.Itoa(procs)
+	}
+	for _, c := range []*exec.Cmd{redis, emb} {
+		if err := c.Start(); err != nil {
+			return err
+		}
+		defer func(c *exec.Cmd) { c.Process.Kill(); c.Wait() }(c)
+	}
+	for _, p := range []string{rport, eport} {
+		if err := waitPing(p); err != nil {
+			return err
+		}
+	}
+	rver := infoField(rport, "redis_version")
+	fmt.Printf("redis-server %s vs embedis (Redis %s API, %s), %d clients, median of %d rounds, %s/%s, %d CPUs\n\n",
+		rver, infoField(eport, "redis_version"), procsNote, clients, rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | redis p99 ms | embedis p99 ms |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+	for _, pipe := range []int{1, 16} {
+		n := n1
+		if pipe > 1 {
+			n = n16
+		}
+		for _, t := range tests {
+			if !implemented(eport, t.cmd) {
+				fmt.Printf("| %s | %d | | not implemented by embedis | | | |\n", t.name, pipe)
+				continue
+			}
+			var rr, er []result
+			for r := 0; r < rounds; r++ {
+				// Alternate which server goes first.
+				order := []string{rport, eport}
+				if r%2 == 1 {
+					order = []string{eport, rport}
+				}
+				for _, port := range order {
+					flushAll(port)
+					res, err := benchmark(benchBin, port, clients, n, pipe, t.args)
+					if err != nil {
+						return fmt.Errorf("%s P%d on port %s: %w", t.name, pipe, port, err)
+					}
+					if port == rport {
+						rr = append(rr, res)
+					} else {
+						er = append(er, res)
+					}
+				}
+			}
+			r, e := median(rr), median(er)
+			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.3f | %.3f |\n", t.name, pipe, r.rps, e.rps, e.rps/r.rps, r.p99, e.p99)
+		}
+	}
+	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv; XADD as `XADD mystream MAXLEN ~ 100000 * field value`.\n", clients, n1, n16)
+	return nil
+}
+
+// benchmark runs one redis-benchmark measurement and parses its CSV line.
+func benchmark(bin, port string, clients, n, pipe int, sel []string) (result, error) {
+	args := []string{"-h", "127.0.0.1", "-p", port, "-c", strconv.Itoa(clients), "-n", strconv.Itoa(n),
+		"-P", strconv.Itoa(pipe), "--csv", "-r", "100000"}
+	args = append(args, sel...)
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		return result{}, err
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(out))).ReadAll()
+	if err != nil || len(recs) < 2 || len(recs[1]) < 7 {
+		return result{}, fmt.Errorf("unexpected redis-benchmark output %q", out)
+	}
+	rps, _ := strconv.ParseFloat(recs[1][1], 64)
+	p99, _ := strconv.ParseFloat(recs[1][6], 64)
+	return result{rps: rps, p99: p99}, nil
+}
+
+func median(rs []result) result {
+	rps := make([]float64, len(rs))
+	p99 := make([]float64, len(rs))
+	for i, r := range rs {
+		rps[i], p99[i] = r.rps, r.p99
+	}
+	sort.Float64s(rps)
+	sort.Float64s(p99)
+	return result{rps: rps[len(rps)/2], p99: p99[len(p99)/2]}
+}
+
+func freePort() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// do sends one inline command and returns the first line of the reply and
+// the reader for the rest.
+func do(port, cmd string) (string, *bufio.Reader, net.Conn, error) {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, cmd+"\r\n"); err != nil {
+		c.Close()
+		return "", nil, nil, err
+	}
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	return strings.TrimRight(line, "\r\n"), r, c, err
+}
+
+func waitPing(port string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		line, _, c, err := do(port, "PING")
+		if c != nil {
+			c.Close()
+		}
+		if err == nil && line == "+PONG" {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("no server answered PING on port %s", port)
+}
+
+func flushAll(port string) {
+	if _, _, c, err := do(port, "FLUSHALL"); err == nil {
+		c.Close()
+	}
+}
+
+// implemented reports whether the server knows cmd (COMMAND INFO is not
+// nil).
+func implemented(port, cmd string) bool {
+	line, r, c, err := do(port, "COMMAND INFO "+cmd)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	if line != "*1" {
+		return false
+	}
+	next, _ := r.ReadString('\n')
+	return !strings.HasPrefix(next, "$-1") && !strings.HasPrefix(next, "_")
+}
+
+// infoField returns one field of INFO server.
+func infoField(port, field string) string {
+	line, r, c, err := do(port, "INFO server")
+	if err != nil || !strings.HasPrefix(line, "$") {
+		return "?"
+	}
+	defer c.Close()
+	n, _ := strconv.Atoi(line[1:])
+	buf := make([]byte, n)
+	io.ReadFull(r, buf)
+	for _, l := range strings.Split(string(buf), "\r\n") {
+		if v, ok := strings.CutPrefix(l, field+":"); ok {
+			return v
+		}
+	}
+	return "?"
+}

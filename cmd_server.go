@@ -694,6 +694,7 @@ func infoMemory(x *Exec, b *strings.Builder) {
 	infoLine(b, "used_memory_rss_human", bytesHuman(rss))
 	infoInt(b, "used_memory_peak", peak)
 	infoLine(b, "used_memory_peak_human", bytesHuman(peak))
+	infoInt(b, "used_memory_dataset", used) // everything embedis accounts is data set
 	infoLine(b, "used_memory_lua", "31744")
 	infoLine(b, "used_memory_scripts", "0")
 	infoInt(b, "maxmemory", maxmem)

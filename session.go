@@ -356,6 +356,30 @@ func (d discardWriter) SetProto(p int)        {}
 
 var _ resp.ReplyWriter = discardWriter{}
 
+// MayBlock reports whether running args in this session could make the
+// caller wait: a blocking command (BLPOP, XREAD BLOCK, ...) outside MULTI,
+// DEBUG (SLEEP), or any command while CLIENT PAUSE is in effect. An
+// event-loop server hands such a command to a goroutine of its own so
+// that the loop's other clients keep being served.
+func (sess *Session) MayBlock(args [][]byte) bool {
+	if len(args) == 0 {
+		return false
+	}
+	if pausesActive.Load() > 0 {
+		return true
+	}
+	cmd := lookupCommandBytes(args[0])
+	if cmd == nil || sess.multi != nil && !cmd.runsInMulti() {
+		return false
+	}
+	return cmd.flags&flagBlocking != 0 || cmd.Name == "debug"
+}
+
+// ReceivesPushes reports whether out-of-band messages may arrive for the
+// session at any time (it has pub/sub subscriptions or is a MONITOR); the
+// server must then be ready to write them while the client is idle.
+func (sess *Session) ReceivesPushes() bool { return sess.subs.count > 0 || sess.monitor }
+
 // runsInMulti reports whether the command executes immediately inside
 // MULTI instead of being queued.
 func (c *Command) runsInMulti() bool {

@@ -13,22 +13,37 @@
 //	go srv.Serve(l)
 //	defer srv.Shutdown(context.Background())
 //
-// Each connection has one goroutine. It reads commands with resp.Reader
-// (Redis's exact protocol errors and limits: proto-max-bulk-len, the
-// multibulk count, client-query-buffer-limit, and the stricter limits
-// before AUTH), runs them through an embedis.Session, buffers the replies
-// in a resp.Writer and writes them once per pipelined batch. A protocol
-// error is answered as Redis answers it and the connection is closed.
+// Connections are read with resp.Reader (Redis's exact protocol errors and
+// limits: proto-max-bulk-len, the multibulk count,
+// client-query-buffer-limit, and the stricter limits before AUTH), run
+// through an embedis.Session, and their replies are buffered in a
+// resp.Writer and written once per pipelined batch. A protocol error is
+// answered as Redis answers it and the connection is closed.
+//
+// On Linux, TCP and unix-socket connections are served by event loops
+// (Options.EventLoops): a few goroutines, each waiting on an epoll
+// instance, read every ready socket, run its commands and write the
+// replies, as Redis's event loop does. A connection that has to wait
+// moves to a goroutine of its own for the rest of its life: before a
+// command that may block (BLPOP, XREAD BLOCK, DEBUG SLEEP, or any command
+// during CLIENT PAUSE), when it subscribes or becomes a MONITOR, when its
+// client stops reading (a write would block), or when an idle timeout is
+// configured. In-memory connections, and every connection elsewhere than
+// Linux, have a goroutine from the start.
+//
 // Pub/sub messages and MONITOR lines are queued in the session by the
-// publishing goroutine and written by the connection's own goroutine, so
-// a push never lands inside a reply.
+// publishing goroutine; the connection's goroutine is woken (its read
+// deadline is moved to the past) and writes them between replies, so a
+// push never lands inside a reply.
 //
 // # Concurrency
 //
 // A Server's methods are safe for concurrent use. Serve may be called for
 // several listeners at once. Each connection runs commands one at a time,
-// as Redis does for a client; different connections run in parallel,
-// with the Store's own locking keeping each command atomic.
+// as Redis does for a client; different connections run in parallel
+// (each event loop serves its connections one after another, the loops
+// and the goroutine-mode connections in parallel), with the Store's own
+// locking keeping each command atomic.
 //
 // # Caveats
 //
@@ -39,6 +54,9 @@
 //   - A command that blocks (BLPOP) notices that its client disconnected
 //     only when the server stops or the client is killed, because the
 //     connection is not read while a command runs.
+//   - A long-running command (a slow Lua script, KEYS on a huge database)
+//     delays the other clients of its event loop, as it delays every
+//     client of a Redis server.
 //   - Client-side caching (CLIENT TRACKING) is not supported; rueidis
 //     needs DisableCache: true.
 //   - The pub/sub output limit is the fixed 32 MiB hard limit of Redis's

@@ -46,6 +46,13 @@ type Options struct {
 	// Logger receives connection errors and lifecycle messages. Default:
 	// nothing is logged.
 	Logger *slog.Logger
+	// EventLoops is the number of event-loop goroutines that serve TCP and
+	// unix-socket connections on Linux (epoll, many connections per
+	// goroutine, as Redis's event loop); -1 gives every connection a
+	// goroutine of its own instead. In-memory connections and other
+	// systems always use a goroutine per connection. Default: 0, meaning
+	// one loop per two GOMAXPROCS (at least one).
+	EventLoops int
 }
 
 // Server serves a Store over RESP2/RESP3 to any number of connections:
@@ -59,6 +66,7 @@ type Server struct {
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
 	infos     []string // listener descriptions for INFO
+	loops     loops
 
 	closing  atomic.Bool
 	connWG   sync.WaitGroup // connection goroutines
@@ -271,7 +279,17 @@ func (srv *Server) serveConn(nc net.Conn) {
 	srv.conns[c] = struct{}{}
 	srv.connWG.Add(1)
 	srv.mu.Unlock()
-	go c.serve()
+	if !c.attach() {
+		c.finish()
+		return
+	}
+	if c.applyLimits() == 0 && srv.serveLoopConn(c) {
+		return
+	}
+	go func() {
+		defer c.finish()
+		c.serveLoop(nil)
+	}()
 }
 
 func (srv *Server) removeConn(c *conn) {
@@ -304,6 +322,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	go func() {
 		srv.connWG.Wait()
 		srv.serveWG.Wait()
+		srv.stopLoops()
 		close(done)
 	}()
 	select {
@@ -323,6 +342,7 @@ func (srv *Server) Close() error {
 	srv.closeConns()
 	srv.connWG.Wait()
 	srv.serveWG.Wait()
+	srv.stopLoops()
 	return nil
 }
 

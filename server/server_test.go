@@ -431,3 +431,85 @@ func TestServer_ConfigListenerSettings(t *testing.T) {
 		do(t, c, "CONFIG", "SET", "port", "1"))
 	assert.Contains(t, do(t, c, "INFO", "server"), "listener0:name=tcp,bind=127.0.0.1,port="+port+"\r\n")
 }
+
+// A client that pipelines more replies than the socket buffers hold and
+// reads only afterwards gets every reply (the event loop hands such a
+// connection to a goroutine, which may wait to write).
+func TestServer_SlowReader(t *testing.T) {
+	for _, loops := range []int{1, -1} {
+		ts := startServer(t, &Options{EventLoops: loops})
+		c := ts.raw(t)
+		c.SetTimeout(30 * time.Second)
+		big := strings.Repeat("v", 256<<10)
+		require.Equal(t, "+OK\r\n", do(t, c, "SET", "big", big))
+		const n = 64 // 16 MiB of replies
+		var b []byte
+		for i := 0; i < n; i++ {
+			b = append(b, difftest.EncodeCommand("GET", "big")...)
+		}
+		b = append(b, difftest.EncodeCommand("PING")...)
+		require.NoError(t, c.SendRaw(b))
+		want := "$" + strconv.Itoa(len(big)) + "\r\n" + big + "\r\n"
+		for i := 0; i < n; i++ {
+			require.Equal(t, want, read(t, c), "reply %d", i)
+		}
+		assert.Equal(t, "+PONG\r\n", read(t, c))
+		// The connection keeps working afterwards.
+		assert.Equal(t, ":1\r\n", do(t, c, "EXISTS", "big"))
+	}
+}
+
+// Many pipelining clients on a few event loops: every reply arrives, in
+// order, on the right connection.
+func TestServer_EventLoopStress(t *testing.T) {
+	for _, loops := range []int{1, 2} {
+		ts := startServer(t, &Options{EventLoops: loops})
+		var wg sync.WaitGroup
+		errs := make(chan error, 32)
+		for cl := 0; cl < 32; cl++ {
+			wg.Add(1)
+			go func(cl int) {
+				defer wg.Done()
+				nc, err := net.Dial("tcp", ts.addr)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer nc.Close()
+				r := bufio.NewReader(nc)
+				key := "k" + strconv.Itoa(cl)
+				for round := 0; round < 50; round++ {
+					depth := 1 + (cl+round)%20
+					var b []byte
+					for i := 0; i < depth; i++ {
+						b = append(b, difftest.EncodeCommand("APPEND", key, "x")...)
+					}
+					if _, err := nc.Write(b); err != nil {
+						errs <- err
+						return
+					}
+					for i := 0; i < depth; i++ {
+						line, err := r.ReadString('\n')
+						if err != nil || line[0] != ':' {
+							errs <- errors.New("bad reply " + line)
+							return
+						}
+					}
+				}
+			}(cl)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+		c := ts.raw(t)
+		for cl := 0; cl < 32; cl++ {
+			total := 0
+			for round := 0; round < 50; round++ {
+				total += 1 + (cl+round)%20
+			}
+			assert.Equal(t, ":"+strconv.Itoa(total)+"\r\n", do(t, c, "STRLEN", "k"+strconv.Itoa(cl)))
+		}
+	}
+}

@@ -1,0 +1,392 @@
+//go:build linux
+
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"runtime"
+	"sync"
+	"syscall"
+
+	"github.com/embedis/embedis/resp"
+)
+
+// The event loop: on Linux, TCP and unix-socket connections are served by
+// a few goroutines (one per GOMAXPROCS by default) that each wait on an
+// epoll instance of their own, read every ready socket, run its commands
+// and write the replies, as Redis's event loop does. One epoll_wait serves
+// many clients, and no goroutine is parked and woken per request, which is
+// what a goroutine per connection costs at high request rates.
+//
+// A connection leaves its loop for a goroutine of its own (goroutine
+// mode, see conn.serveLoop) when it has to wait: before a command that may
+// block, when it subscribes or becomes a MONITOR (it must receive pushes
+// while idle), when a write would block (a slow reader), or when an idle
+// timeout is configured. The socket stays the same: the loop only reads
+// and writes the descriptor that Go's net.Conn owns, and stops using it
+// when the connection moves.
+
+// eventLoop is one epoll instance and the connections it serves.
+type eventLoop struct {
+	srv   *Server
+	epfd  int
+	wakeR int // pipe: a byte written to wakeW wakes the loop for tasks
+	wakeW int
+
+	mu    sync.Mutex
+	tasks []func()
+	woken bool
+
+	conns    map[int]*conn // by descriptor; only the loop goroutine uses it
+	stopping bool          // set by stopLoop's task: return after the tasks
+	done     chan struct{} // closed when the loop goroutine has returned
+}
+
+func newEventLoop(srv *Server) (*eventLoop, error) {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
+		syscall.Close(epfd)
+		return nil, err
+	}
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(p[0])}
+	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, p[0], &ev); err != nil {
+		syscall.Close(epfd)
+		syscall.Close(p[0])
+		syscall.Close(p[1])
+		return nil, err
+	}
+	l := &eventLoop{srv: srv, epfd: epfd, wakeR: p[0], wakeW: p[1], conns: map[int]*conn{}, done: make(chan struct{})}
+	go l.run()
+	return l, nil
+}
+
+// post runs f in the loop goroutine soon. Safe from any goroutine.
+func (l *eventLoop) post(f func()) {
+	l.mu.Lock()
+	l.tasks = append(l.tasks, f)
+	wake := !l.woken
+	l.woken = true
+	l.mu.Unlock()
+	if wake {
+		_, _ = syscall.Write(l.wakeW, []byte{1})
+	}
+}
+
+// stopLoop closes the loop's connections and ends its goroutine.
+func (l *eventLoop) stopLoop() {
+	l.post(func() {
+		for _, c := range l.conns {
+			l.closeConn(c)
+		}
+		l.stopping = true
+	})
+	<-l.done
+}
+
+func (l *eventLoop) run() {
+	defer close(l.done)
+	defer func() {
+		syscall.Close(l.epfd)
+		syscall.Close(l.wakeR)
+		syscall.Close(l.wakeW)
+	}()
+	events := make([]syscall.EpollEvent, 256)
+	var drain [64]byte
+	for {
+		n, err := syscall.EpollWait(l.epfd, events, -1)
+		if err != nil {
+			if err == syscall.EINTR {
+				continue
+			}
+			l.srv.log.Error("epoll_wait", "err", err)
+			return
+		}
+		for i := 0; i < n; i++ {
+			fd := int(events[i].Fd)
+			if fd == l.wakeR {
+				for {
+					if k, _ := syscall.Read(l.wakeR, drain[:]); k <= 0 {
+						break
+					}
+				}
+				l.runTasks()
+				if l.stopping {
+					return
+				}
+				continue
+			}
+			if c := l.conns[fd]; c != nil {
+				l.serveReady(c)
+			}
+		}
+	}
+}
+
+func (l *eventLoop) runTasks() {
+	l.mu.Lock()
+	tasks := l.tasks
+	l.tasks, l.woken = nil, false
+	l.mu.Unlock()
+	for _, f := range tasks {
+		f()
+	}
+}
+
+// add starts serving c, an attached connection, in this loop.
+func (l *eventLoop) add(c *conn, fd int) {
+	c.mu.Lock()
+	c.loop, c.fd = l, fd
+	c.mu.Unlock()
+	l.post(func() {
+		if c.closing.Load() {
+			l.closeConn(c)
+			return
+		}
+		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)}
+		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+			l.srv.log.Warn("epoll_ctl", "err", err)
+			l.release(c)
+			go func() { defer c.finish(); c.serveLoop(nil) }()
+			return
+		}
+		l.conns[fd] = c
+	})
+}
+
+// release takes c out of the loop (it stays open).
+func (l *eventLoop) release(c *conn) {
+	if l.conns[c.fd] == c {
+		delete(l.conns, c.fd)
+		_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, &syscall.EpollEvent{})
+	}
+	c.mu.Lock()
+	c.loop = nil
+	c.mu.Unlock()
+}
+
+// closeConn takes c out of the loop and closes it.
+func (l *eventLoop) closeConn(c *conn) {
+	if c.loop != l {
+		return // already moved or closed
+	}
+	l.release(c)
+	c.finish()
+}
+
+// migrate moves c to a goroutine of its own; pending is a command already
+// read that the goroutine runs first.
+func (l *eventLoop) migrate(c *conn, pending [][]byte) {
+	l.release(c)
+	if c.killed.Load() {
+		c.finish()
+		return
+	}
+	go func() {
+		defer c.finish()
+		c.serveLoop(pending)
+	}()
+}
+
+// loopRead reads the socket without waiting.
+func (c *conn) loopRead(p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(c.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return 0, errWouldBlock
+		case err != nil:
+			return 0, err
+		case n == 0:
+			return 0, io.EOF
+		}
+		c.in += int64(n)
+		return n, nil
+	}
+}
+
+// rawWriter writes to the socket without waiting; a write that would
+// block returns what it wrote and io.ErrShortWrite.
+type rawWriter struct{ fd int }
+
+func (w rawWriter) Write(p []byte) (int, error) {
+	total := 0
+	for total < len(p) {
+		n, err := syscall.Write(w.fd, p[total:])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return total, io.ErrShortWrite
+		case err != nil:
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// serveReady serves a readable connection: every complete command
+// buffered or readable now, then one write of the replies.
+func (l *eventLoop) serveReady(c *conn) {
+	for {
+		args, err := c.rd.ReadCommand()
+		if err != nil {
+			if err == errWouldBlock {
+				l.flushOrMove(c)
+				return
+			}
+			var perr *resp.ProtocolError
+			if errors.As(err, &perr) {
+				c.w.Error("ERR " + perr.Msg)
+			}
+			// EOF, a protocol error, the query buffer limit or a broken
+			// socket: send what is pending and hang up.
+			if err != io.EOF {
+				l.srv.log.Debug("closing connection", "addr", c.nc.RemoteAddr(), "err", err)
+			}
+			_ = c.flushTo(rawWriter{c.fd})
+			l.closeConn(c)
+			return
+		}
+		if c.sess.MayBlock(args) {
+			// The command may wait: on a goroutine of its own it cannot
+			// hold up the loop's other clients. Replies so far go first.
+			l.migrate(c, args)
+			return
+		}
+		if c.exec(args) {
+			_ = c.flushTo(rawWriter{c.fd})
+			l.closeConn(c)
+			return
+		}
+		if c.sess.ReceivesPushes() {
+			l.migrate(c, nil)
+			return
+		}
+		if !c.rd.HasCommand() {
+			// The batch is done. Level-triggered epoll reports the socket
+			// again if more input is waiting, so no read is wasted on it.
+			l.flushOrMove(c)
+			return
+		}
+	}
+}
+
+// flushOrMove writes the replies of a finished batch; a connection whose
+// client does not read fast enough, or that needs an idle timeout, moves
+// to a goroutine (which may wait).
+func (l *eventLoop) flushOrMove(c *conn) {
+	c.newBatch = true
+	err := c.flushTo(rawWriter{c.fd})
+	switch {
+	case err == io.ErrShortWrite:
+		l.migrate(c, nil)
+		return
+	case err != nil:
+		l.srv.log.Debug("write error", "addr", c.nc.RemoteAddr(), "err", err)
+		l.closeConn(c)
+		return
+	}
+	if c.closing.Load() {
+		l.closeConn(c)
+		return
+	}
+	if c.applyLimits() > 0 {
+		l.migrate(c, nil)
+	}
+}
+
+// loops is the server's set of event loops, started with the first
+// connection that can use one.
+type loops struct {
+	mu    sync.Mutex
+	list  []*eventLoop
+	next  int
+	error bool // unavailable or stopped: serve with goroutines
+}
+
+// defaultEventLoops is one loop per two GOMAXPROCS (at least one): the
+// other half of the processors is left to connections in goroutine mode,
+// the store's background work and the garbage collector. On a two-core
+// machine that is one loop, as Redis has one event loop.
+func defaultEventLoops() int { return max(1, runtime.GOMAXPROCS(0)/2) }
+
+// loopFor returns the loop for a new connection, or nil when the event
+// loop is off or cannot run.
+func (srv *Server) loopFor() *eventLoop {
+	n := srv.opts.EventLoops
+	if n < 0 {
+		return nil
+	}
+	if n == 0 {
+		n = defaultEventLoops()
+	}
+	ls := &srv.loops
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.error {
+		return nil
+	}
+	if len(ls.list) < n {
+		l, err := newEventLoop(srv)
+		if err != nil {
+			srv.log.Warn("event loop unavailable; serving one goroutine per connection", "err", err)
+			ls.error = true
+			return nil
+		}
+		ls.list = append(ls.list, l)
+		return l
+	}
+	l := ls.list[ls.next%len(ls.list)]
+	ls.next++
+	return l
+}
+
+// stopLoops ends every event loop (after their connections are closed).
+func (srv *Server) stopLoops() {
+	ls := &srv.loops
+	ls.mu.Lock()
+	list := ls.list
+	ls.list = nil
+	ls.error = true // no new loops once stopping
+	ls.mu.Unlock()
+	for _, l := range list {
+		l.stopLoop()
+	}
+}
+
+// serveLoopConn serves an attached connection in an event loop when it
+// can; it reports false when the caller must give it a goroutine.
+func (srv *Server) serveLoopConn(c *conn) bool {
+	sc, ok := c.nc.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	switch c.nc.(type) {
+	case *net.TCPConn, *net.UnixConn:
+	default:
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd := -1
+	if err := raw.Control(func(s uintptr) { fd = int(s) }); err != nil || fd < 0 {
+		return false
+	}
+	l := srv.loopFor()
+	if l == nil {
+		return false
+	}
+	l.add(c, fd)
+	return true
+}

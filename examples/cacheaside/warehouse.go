@@ -40,7 +40,9 @@ func runWarehouse(w io.Writer) (WarehouseResult, error) {
 	limit := probe.Stats().UsedMemory
 	probe.Close()
 
-	s, err := embedis.Open(&embedis.Options{Clock: clk, MaxMemory: limit, MaxMemoryPolicy: "allkeys-lru"})
+	// The clock is simulated, so the real-time active expiry cycle is off:
+	// expired reports are reclaimed when touched or evicted.
+	s, err := embedis.Open(&embedis.Options{Clock: clk, MaxMemory: limit, MaxMemoryPolicy: "allkeys-lru", DisableActiveExpire: true})
 	if err != nil {
 		return WarehouseResult{}, err
 	}

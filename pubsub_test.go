@@ -150,3 +150,22 @@ func TestSession_SubscribedState(t *testing.T) {
 	sess.Close()
 	assert.Equal(t, ":0\r\n", do(t, s.NewSession(), "SPUBLISH", "sh", "x"))
 }
+
+// Notifications reach pub/sub without unhooking the append-only log.
+func TestStore_NotificationsKeepTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(&Options{Dir: dir, AppendOnly: true, AppendFsync: "always", NotifyKeyspaceEvents: "E$"})
+	require.NoError(t, err)
+	sub := s.Subscribe(context.Background(), "__keyevent@0__:set")
+	_, err = s.Do(context.Background(), "SET", "k", "v")
+	require.NoError(t, err)
+	assert.Equal(t, "k", recv(t, sub).Payload)
+	sub.Close()
+	require.NoError(t, s.Close())
+	s2, err := Open(&Options{Dir: dir, AppendOnly: true})
+	require.NoError(t, err)
+	defer s2.Close()
+	v, err := s2.Get("k")
+	require.NoError(t, err, "the write was journaled")
+	assert.Equal(t, "v", v)
+}

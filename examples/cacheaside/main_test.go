@@ -46,7 +46,9 @@ func TestWarehouseScenario(t *testing.T) {
 	if res.WarehouseCalls >= res.Queries/2 {
 		t.Fatalf("%d warehouse calls for %d queries: the cache saved too little", res.WarehouseCalls, res.Queries)
 	}
-	if res.UsedMemory > res.MaxMemory+4096 {
+	// the limit is checked against shard totals published in batches of
+	// maxmemory/512, so the exact figure may lag by up to one batch a shard
+	if res.UsedMemory > res.MaxMemory+res.MaxMemory/8 {
 		t.Fatalf("used memory %d over maxmemory %d", res.UsedMemory, res.MaxMemory)
 	}
 }

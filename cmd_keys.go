@@ -3,8 +3,6 @@ package embedis
 import (
 	"strconv"
 	"strings"
-
-	"github.com/embedis/embedis/keyspace"
 )
 
 func init() {
@@ -392,5 +390,3 @@ func cmdSelect(x *Exec) {
 	x.db = int(v)
 	x.ok()
 }
-
-var _ = keyspace.KindString

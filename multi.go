@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"github.com/embedis/embedis/keyspace"
-	"github.com/embedis/embedis/resp"
 )
 
 func init() {
@@ -97,13 +96,3 @@ func (sess *Session) endMulti() {
 	sess.info.multi.Store(-1)
 	sess.info.flags.And(^cflagMulti)
 }
-
-// execQueued is used by tests: it reports how many commands are queued.
-func (sess *Session) execQueued() int {
-	if sess.multi == nil {
-		return 0
-	}
-	return len(sess.multi.queue)
-}
-
-var _ resp.ReplyWriter = (resp.ReplyWriter)(nil)

@@ -2,7 +2,6 @@ package embedis
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/embedis/embedis/keyspace"
 )
@@ -40,32 +39,6 @@ func parseNotifyFlags(s string) (uint32, error) {
 		}
 	}
 	return f, nil
-}
-
-// formatNotifyFlags renders a class mask as CONFIG GET shows it.
-func formatNotifyFlags(f uint32) string {
-	var b strings.Builder
-	if f&keyspace.NotifyAll == keyspace.NotifyAll {
-		b.WriteByte('A')
-	} else {
-		for _, nc := range notifyChars[2:] {
-			if nc.flag&keyspace.NotifyAll != 0 && f&nc.flag != 0 {
-				b.WriteByte(nc.ch)
-			}
-		}
-	}
-	for _, nc := range notifyChars[2:] {
-		if nc.flag&keyspace.NotifyAll == 0 && f&nc.flag != 0 {
-			b.WriteByte(nc.ch)
-		}
-	}
-	if f&keyspace.NotifyKeyspace != 0 {
-		b.WriteByte('K')
-	}
-	if f&keyspace.NotifyKeyevent != 0 {
-		b.WriteByte('E')
-	}
-	return b.String()
 }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }

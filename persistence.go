@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -330,10 +331,9 @@ func (s *Store) loadSnapshot(path string) error {
 	if got := crc64.Checksum(body, crcTable); got != want {
 		return bad(int64(len(body)), "checksum mismatch (truncated or corrupted file)")
 	}
-	cr := &countingReader{r: bytesReader(body[len(snapMagic)+2:])}
+	cr := &countingReader{r: bytes.NewReader(body[len(snapMagic)+2:])}
 	dec := msgpack.NewDecoder(cr)
 	base := int64(len(snapMagic) + 2)
-	sess := s.loadSession()
 	for {
 		off := base + cr.n
 		n, err := dec.DecodeArrayLen()
@@ -389,23 +389,7 @@ func (s *Store) loadSnapshot(path string) error {
 			s.replay(db, [][]byte{[]byte("PEXPIREAT"), []byte(key), []byte(strconv.FormatInt(exp, 10))})
 		}
 	}
-	_ = sess
 	return nil
-}
-
-type byteSliceReader struct {
-	b []byte
-}
-
-func bytesReader(b []byte) *byteSliceReader { return &byteSliceReader{b} }
-
-func (r *byteSliceReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
 }
 
 // Rewrite compacts the append-only log (BGREWRITEAOF, run synchronously):
@@ -586,5 +570,3 @@ func (s *Store) PersistenceInfo() [][2]string {
 	}
 	return out
 }
-
-func equalFoldASCIIs(a, b string) bool { return equalFoldASCII(a, b) }

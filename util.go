@@ -2,12 +2,10 @@ package embedis
 
 import (
 	"errors"
-	"math"
 	"strconv"
 	"strings"
 
 	"github.com/embedis/embedis/internal/rconv"
-	"github.com/embedis/embedis/resp"
 )
 
 // parseInt parses an integer exactly as Redis's string2ll does.
@@ -38,9 +36,6 @@ func incrByFloat(cur string, exists bool, incr string) (string, error) {
 
 // formatIncrArg renders a Go float64 increment as text for INCRBYFLOAT.
 func formatIncrArg(f float64) string {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return strconv.FormatFloat(f, 'g', -1, 64)
-	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
@@ -104,5 +99,3 @@ func errorFromText(msg string) *Error {
 	}
 	return &Error{msg: msg}
 }
-
-var _ = resp.KindError

@@ -1,7 +1,5 @@
 package keyspace
 
-import "sync/atomic"
-
 // Memory accounting. Every entry is charged an estimate of the Go heap it
 // holds: its slot and index share (entryOverhead), its key, and its value
 // (Entry.size, recomputed whenever a write Touches the key). Tables keep
@@ -124,5 +122,3 @@ func (ks *Keyspace) DBMemory(db int) int64 {
 	}
 	return n
 }
-
-var _ = atomic.Int64{}

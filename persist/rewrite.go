@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 )
 
 // Rewrite is a log rewrite in progress: StartRewrite switched appends to
@@ -120,5 +119,3 @@ func (a *AOF) BaseSize() int64 {
 	}
 	return fi.Size()
 }
-
-var _ = strconv.Itoa

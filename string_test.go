@@ -42,12 +42,10 @@ func TestSet_OptionsAndErrors(t *testing.T) {
 func TestSet_GetOnWrongTypeWritesNothing(t *testing.T) {
 	s, _ := openTest(t)
 	x := s.NewSession()
-	s.Keyspace() // keep the store referenced
-	// make a non-string key through the keyspace directly
+	require.Equal(t, ":1\r\n", do(t, x, "HSET", "h", "f", "v"))
+	assert.Equal(t, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", do(t, x, "SET", "h", "w", "GET"))
+	assert.Equal(t, "+hash\r\n", do(t, x, "TYPE", "h"), "nothing was written")
 	require.Equal(t, "+OK\r\n", do(t, x, "SET", "k", "v"))
-	// No collections yet in this package state: simulate by MSET + type
-	// check through GETSET on a string works; WRONGTYPE covered in
-	// collection tests. Here: GET on a string succeeds.
 	assert.Equal(t, "$1\r\nv\r\n", do(t, x, "SET", "k", "w", "GET"))
 }
 

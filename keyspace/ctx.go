@@ -107,7 +107,7 @@ func (c *Ctx) Keyspace() *Keyspace { return c.ks }
 // clock on first use.
 func (c *Ctx) Now() int64 {
 	if c.now == 0 {
-		c.now = c.ks.clock.Now().UnixMilli()
+		c.now = c.ks.nowMS()
 	}
 	return c.now
 }

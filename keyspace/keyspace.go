@@ -52,6 +52,8 @@ type Keyspace struct {
 	shardBits uint
 	seed      maphash.Seed
 	clock     Clock
+	sysClock  bool         // clock is SystemClock: Now uses wallOff
+	wallOff   atomic.Int64 // wall ns minus monotonic ns since monoBase
 	dbs       int
 
 	excl atomic.Bool // an exclusive section is running or starting
@@ -162,6 +164,8 @@ func New(cfg Config) *Keyspace {
 		clock:     cfg.Clock,
 		dbs:       cfg.Databases,
 	}
+	_, ks.sysClock = cfg.Clock.(SystemClock)
+	ks.anchorWall()
 	for i := range ks.shards {
 		ks.shards[i].dbs = make([]*table, cfg.Databases)
 	}
@@ -201,6 +205,7 @@ const LRUResolutionMS = 10
 // UpdateLRUClock sets the coarse LRU clock (24 bits of LRUResolutionMS
 // ticks) and the coarse millisecond clock from t.
 func (ks *Keyspace) UpdateLRUClock(t time.Time) {
+	ks.anchorWall()
 	ms := t.UnixMilli()
 	ks.lruClock.Store(uint32(ms/LRUResolutionMS) & (1<<24 - 1))
 	ks.coarseMS.Store(ms)

@@ -132,3 +132,19 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 }
+
+// SplitArgs splits one line into arguments with the rules of Redis's
+// sdssplitargs (see splitArgs above): the rules of inline commands,
+// redis.conf lines, redis-cli input and script shebang lines. ok is false
+// for unbalanced quotes. A NUL byte ends the line, as it ends a C string.
+func SplitArgs(line string) (args []string, ok bool) {
+	_, argv, ok := splitArgs([]byte(line), nil, nil)
+	if !ok {
+		return nil, false
+	}
+	args = make([]string, len(argv))
+	for i, a := range argv {
+		args[i] = string(a)
+	}
+	return args, true
+}

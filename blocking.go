@@ -90,6 +90,7 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 		timer = t.C
 	}
 	done := x.sess.Ctx.Done()
+	unblocked := x.sess.beginBlock()
 	served := false
 	for {
 		x.c.Unlock()
@@ -99,6 +100,8 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 		case <-timer:
 			stop = true
 		case <-done:
+			stop = true
+		case <-unblocked:
 			stop = true
 		}
 		x.c.SetNow(0) // a retried command takes a new time snapshot
@@ -114,6 +117,10 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 	// pass the turn: the next waiter on these keys may now be servable
 	for _, k := range keys {
 		x.c.SignalReady(x.db, k)
+	}
+	if x.sess.endBlock() == unblockError && !served {
+		x.err(errUnblocked)
+		return true // the reply is written
 	}
 	return served
 }

@@ -174,8 +174,9 @@ func (sess *Session) clientType() string {
 func (sess *Session) flagString() string {
 	f := sess.info.flags.Load()
 	var b []byte
-	if f&cflagCloseASAP != 0 {
-		b = append(b, 'A')
+	// Redis's order: O P x b d c u A U r e T
+	if f&cflagMonitor != 0 {
+		b = append(b, 'O')
 	}
 	if f&cflagPubSub != 0 {
 		b = append(b, 'P')
@@ -183,8 +184,11 @@ func (sess *Session) flagString() string {
 	if f&cflagMulti != 0 {
 		b = append(b, 'x')
 	}
-	if f&cflagMonitor != 0 {
-		b = append(b, 'O')
+	if f&cflagBlocked != 0 {
+		b = append(b, 'b')
+	}
+	if f&cflagCloseASAP != 0 {
+		b = append(b, 'A')
 	}
 	if f&cflagUnix != 0 {
 		b = append(b, 'U')
@@ -272,4 +276,75 @@ func (sess *Session) ConnLimits() (maxBulk, queryBuf int64, idle time.Duration) 
 		idle = time.Duration(cfg.timeout.Load()) * time.Second
 	}
 	return
+}
+
+// blockState is a session's blocking command while it waits: CLIENT
+// UNBLOCK from another client ends the wait through ch.
+type blockState struct {
+	mu     sync.Mutex
+	on     bool          // a blocking command is waiting
+	reason uint8         // set by CLIENT UNBLOCK: unblockTimeout or unblockError
+	ch     chan struct{} // closed by CLIENT UNBLOCK
+}
+
+const (
+	unblockTimeout uint8 = 1 + iota // reply as if the timeout passed
+	unblockError                    // reply -UNBLOCKED
+)
+
+// errUnblocked is the reply of a command ended by CLIENT UNBLOCK ... ERROR.
+var errUnblocked = &Error{msg: "UNBLOCKED client unblocked via CLIENT UNBLOCK"}
+
+// beginBlock marks the session blocked (CLIENT LIST flag b, INFO
+// blocked_clients) and returns the channel CLIENT UNBLOCK closes. A nil
+// session never blocks and gets a nil channel.
+func (sess *Session) beginBlock() <-chan struct{} {
+	if sess == nil {
+		return nil
+	}
+	b := &sess.blk
+	b.mu.Lock()
+	b.on, b.reason, b.ch = true, 0, make(chan struct{})
+	ch := b.ch
+	b.mu.Unlock()
+	sess.info.flags.Or(cflagBlocked)
+	sess.state().blocked.Add(1)
+	return ch
+}
+
+// endBlock clears the blocked state and reports how CLIENT UNBLOCK ended
+// the wait (0 when it did not).
+func (sess *Session) endBlock() uint8 {
+	if sess == nil {
+		return 0
+	}
+	b := &sess.blk
+	b.mu.Lock()
+	r := b.reason
+	b.on, b.reason, b.ch = false, 0, nil
+	b.mu.Unlock()
+	sess.info.flags.And(^cflagBlocked)
+	sess.state().blocked.Add(-1)
+	return r
+}
+
+// unblock ends the session's wait, if it is waiting, as CLIENT UNBLOCK
+// does; it reports whether there was a wait to end.
+func (sess *Session) unblock(reason uint8) bool {
+	b := &sess.blk
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.on || b.reason != 0 {
+		return false
+	}
+	b.reason = reason
+	close(b.ch)
+	return true
+}
+
+// sessionByID returns the connected client with the given id, or nil.
+func (r *clientRegistry) sessionByID(id int64) *Session {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[id]
 }

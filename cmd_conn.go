@@ -591,20 +591,31 @@ func (sess *Session) waitPause(cmd *Command) {
 	}
 }
 
-// cmdClientUnblock: blocked commands in embedis wait on the session's
-// context; they cannot yet be interrupted by another client, so UNBLOCK
-// finds nothing to unblock.
+// cmdClientUnblock ends another client's blocking command: as if its
+// timeout passed (TIMEOUT, the default) or with -UNBLOCKED (ERROR).
 func cmdClientUnblock(x *Exec) {
-	if _, ok := parseInt(x.arg(2)); !ok {
+	if len(x.args) > 4 {
+		x.errStr(sanitizeErr("ERR unknown subcommand or wrong number of arguments for '" + x.arg(1) + "'. Try CLIENT HELP."))
+		return
+	}
+	reason := unblockTimeout
+	if len(x.args) == 4 {
+		switch {
+		case x.argIs(3, "timeout"):
+		case x.argIs(3, "error"):
+			reason = unblockError
+		default:
+			x.errStr("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+			return
+		}
+	}
+	id, ok := parseInt(x.arg(2))
+	if !ok {
 		x.err(ErrNotInteger)
 		return
 	}
-	if len(x.args) == 4 && !x.argIs(3, "timeout") && !x.argIs(3, "error") {
-		x.errStr("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
-		return
-	}
-	if len(x.args) > 4 {
-		x.syntaxErr()
+	if t := x.sess.state().clients.sessionByID(id); t != nil && t.unblock(reason) {
+		x.w.Int(1)
 		return
 	}
 	x.w.Int(0)

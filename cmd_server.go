@@ -644,7 +644,7 @@ func infoClients(x *Exec, b *strings.Builder) {
 	infoInt(b, "maxclients", st.cfg.maxClients.Load())
 	infoLine(b, "client_recent_max_input_buffer", "0")
 	infoLine(b, "client_recent_max_output_buffer", "0")
-	infoLine(b, "blocked_clients", "0")
+	infoLine(b, "blocked_clients", strconv.FormatInt(st.blocked.Load(), 10))
 	infoLine(b, "tracking_clients", "0")
 	infoInt(b, "pubsub_clients", pubsub)
 	infoInt(b, "watching_clients", watching)

@@ -608,7 +608,12 @@ func cmdXRead(x *Exec) {
 		x.w.NullArray() // MULTI/EXEC and scripts never block
 		return
 	}
-	if served, _ := streamWait(x.c, x.db, keys, keys, timeout, x.sess.Ctx.Done(), try); !served {
+	unblocked := x.sess.beginBlock()
+	served, _ := streamWait(x.c, x.db, keys, keys, timeout, x.sess.Ctx.Done(), unblocked, try)
+	switch {
+	case x.sess.endBlock() == unblockError && !served:
+		x.err(errUnblocked)
+	case !served:
 		x.w.NullArray()
 	}
 }

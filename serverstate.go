@@ -31,6 +31,7 @@ type serverState struct {
 	ps      pubsub
 	slow    slowlog
 	stats   serverStats
+	blocked atomic.Int64 // clients waiting in a blocking command (INFO blocked_clients)
 }
 
 // serverStats are the counters INFO stats reports; every field is atomic.

@@ -56,6 +56,7 @@ type Session struct {
 	push    pushQueue  // out-of-band messages waiting to be written
 	monitor bool       // MONITOR mode
 	info    clientInfo // what CLIENT LIST shows, readable from any goroutine
+	blk     blockState // a blocking command waiting now (CLIENT UNBLOCK)
 
 	// batchStart is when the server read the current batch of commands;
 	// batchLast how far into it the last command ended (slow log timing).
@@ -115,6 +116,7 @@ const (
 	cflagNoTouch                      // T
 	cflagCloseASAP                    // A
 	cflagUnix                         // U
+	cflagBlocked                      // b
 )
 
 // NewSession returns a session on database 0 speaking RESP2. A session

@@ -729,7 +729,7 @@ func (d *DB) blockingUnit(ctx context.Context, keys []string, block time.Duratio
 	if block == 0 {
 		return false, nil
 	}
-	served, stopped := streamWait(&c, d.idx, keys, keys, max(block, 0), ctx.Done(), func() bool { return try(&c, true) })
+	served, stopped := streamWait(&c, d.idx, keys, keys, max(block, 0), ctx.Done(), nil, func() bool { return try(&c, true) })
 	if !served && stopped {
 		err = ctx.Err()
 	}
@@ -739,7 +739,8 @@ func (d *DB) blockingUnit(ctx context.Context, keys []string, block time.Duratio
 // streamWait blocks a stream reader whose first try failed: c holds the
 // locks of lockKeys (the command's keys, keys among them). It waits until
 // one of keys is signalled, retries (with a new time snapshot) and repeats
-// until try serves, timeout passes (0: never) or done is closed (stopped).
+// until try serves, timeout passes (0: never), or done or unblocked (CLIENT
+// UNBLOCK) is closed (stopped).
 // It returns with the locks held.
 //
 // Waiters on a key are woken first come, first served, one at a time: a
@@ -750,7 +751,7 @@ func (d *DB) blockingUnit(ctx context.Context, keys []string, block time.Duratio
 // queue and passes the turn on, once per change of the streams
 // (stream.Gen); every waiter gets its try, as Redis retries every client
 // blocked on a key that became ready.
-func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.Duration, done <-chan struct{}, try func() bool) (served, stopped bool) {
+func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.Duration, done, unblocked <-chan struct{}, try func() bool) (served, stopped bool) {
 	w := keyspace.NewWaiter()
 	for _, k := range keys {
 		c.Block(w, db, k)
@@ -770,6 +771,8 @@ func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.D
 		case <-timer:
 			stopped = true
 		case <-done:
+			stopped = true
+		case <-unblocked:
 			stopped = true
 		}
 		c.SetNow(0) // a retried command takes a new time snapshot

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/embedis/embedis/resp"
 )
 
 // directive is one configuration line: a parameter name and its
@@ -138,7 +140,7 @@ func parseConfig(r io.Reader, name string) ([]directive, error) {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		args, ok := splitArgs(line)
+		args, ok := resp.SplitArgs(line)
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: >>> '%s': Unbalanced quotes in configuration line", name, n, line)
 		}
@@ -153,103 +155,4 @@ func parseConfig(r io.Reader, name string) ([]directive, error) {
 		})
 	}
 	return out, sc.Err()
-}
-
-// splitArgs splits a configuration line as Redis's sdssplitargs does:
-// blanks separate arguments; "double quotes" take \n \r \t \b \a \xHH and
-// \<any byte>; 'single quotes' take \'; a closing quote must end the
-// argument. ok is false for unbalanced quotes.
-func splitArgs(line string) (args []string, ok bool) {
-	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-	unhex := func(c byte) byte {
-		switch {
-		case c <= '9':
-			return c - '0'
-		case c >= 'a':
-			return c - 'a' + 10
-		}
-		return c - 'A' + 10
-	}
-	isBlank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-	i := 0
-	for {
-		for i < len(line) && isBlank(line[i]) {
-			i++
-		}
-		if i >= len(line) {
-			return args, true
-		}
-		var cur []byte
-		inq, insq := false, false
-		for {
-			if i >= len(line) {
-				if inq || insq {
-					return nil, false
-				}
-				break
-			}
-			c := line[i]
-			if inq {
-				switch {
-				case c == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]):
-					cur = append(cur, unhex(line[i+2])<<4|unhex(line[i+3]))
-					i += 3
-				case c == '\\' && i+1 < len(line):
-					i++
-					e := line[i]
-					switch e {
-					case 'n':
-						e = '\n'
-					case 'r':
-						e = '\r'
-					case 't':
-						e = '\t'
-					case 'b':
-						e = '\b'
-					case 'a':
-						e = '\a'
-					}
-					cur = append(cur, e)
-				case c == '"':
-					if i+1 < len(line) && !isBlank(line[i+1]) {
-						return nil, false
-					}
-					inq = false
-					i++
-					goto next
-				default:
-					cur = append(cur, c)
-				}
-			} else if insq {
-				switch {
-				case c == '\\' && i+1 < len(line) && line[i+1] == '\'':
-					i++
-					cur = append(cur, '\'')
-				case c == '\'':
-					if i+1 < len(line) && !isBlank(line[i+1]) {
-						return nil, false
-					}
-					insq = false
-					i++
-					goto next
-				default:
-					cur = append(cur, c)
-				}
-			} else {
-				switch {
-				case isBlank(c):
-					goto next
-				case c == '"':
-					inq = true
-				case c == '\'':
-					insq = true
-				default:
-					cur = append(cur, c)
-				}
-			}
-			i++
-		}
-	next:
-		args = append(args, string(cur))
-	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/embedis/embedis/resp"
+
 	"github.com/embedis/embedis/internal/difftest"
 )
 
@@ -48,12 +50,12 @@ func TestSplitArgs(t *testing.T) {
 		`logfile 'it\'s'`:         {"logfile", "it's"},
 		"  port   6379  ":         {"port", "6379"},
 	} {
-		got, ok := splitArgs(line)
+		got, ok := resp.SplitArgs(line)
 		require.True(t, ok, line)
 		assert.Equal(t, want, got, line)
 	}
 	for _, bad := range []string{`a "b`, `a 'b`, `a "b"c`} {
-		_, ok := splitArgs(bad)
+		_, ok := resp.SplitArgs(bad)
 		assert.False(t, ok, bad)
 	}
 }

@@ -887,6 +887,7 @@ func cmdConfigSet(x *Exec) {
 func cmdConfigResetStat(x *Exec) {
 	st := x.sess.state()
 	st.resetStats()
+	x.s.cmdStats.reset()
 	x.ok()
 }
 
@@ -919,7 +920,6 @@ func (st *serverState) resetStats() {
 	st.stats.pubsubMessages.Store(0)
 	st.stats.netInput.Store(0)
 	st.stats.netOutput.Store(0)
-	st.stats.errorReplies.Store(0)
 	st.clients.mu.Lock()
 	for _, sess := range st.clients.m {
 		sess.info.cmds.Store(0)

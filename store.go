@@ -184,6 +184,7 @@ type Store struct {
 	maxBulk   atomic.Int64
 	maxMemory atomic.Int64
 	persist   persistState
+	cmdStats  commandStats // INFO commandstats / errorstats (cmdstats.go)
 
 	closed atomic.Bool
 	stop   chan struct{}

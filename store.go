@@ -185,6 +185,7 @@ type Store struct {
 	maxMemory atomic.Int64
 	persist   persistState
 	cmdStats  commandStats // INFO commandstats / errorstats (cmdstats.go)
+	hz        atomic.Int64 // background task frequency (Options.Hz, CONFIG SET hz)
 
 	closed atomic.Bool
 	stop   chan struct{}
@@ -209,6 +210,7 @@ func Open(opts *Options) (*Store, error) {
 	ks := keyspace.New(keyspace.Config{Databases: o.Databases, Shards: o.Shards, Clock: o.Clock})
 	s := &Store{ks: ks, opts: o, stop: make(chan struct{})}
 	s.maxBulk.Store(o.ProtoMaxBulkLen)
+	s.hz.Store(int64(o.Hz))
 	flags, _ := parseNotifyFlags(o.NotifyKeyspaceEvents)
 	ks.SetNotifyFlags(flags)
 	s.dbs = make([]*DB, o.Databases)
@@ -278,7 +280,8 @@ func (s *Store) ActiveExpire() int {
 
 func (s *Store) cron() {
 	defer s.wg.Done()
-	period := time.Second / time.Duration(s.opts.Hz)
+	hz := s.hz.Load()
+	period := time.Second / time.Duration(hz)
 	t := time.NewTicker(period)
 	defer t.Stop()
 	budget := period / 4 // Redis's slow cycle: 25% of each period
@@ -287,6 +290,11 @@ func (s *Store) cron() {
 		case <-s.stop:
 			return
 		case <-t.C:
+			if h := s.hz.Load(); h != hz { // CONFIG SET hz
+				hz, period = h, time.Second/time.Duration(h)
+				budget = period / 4
+				t.Reset(period)
+			}
 			s.ks.UpdateLRUClock(s.ks.Clock().Now())
 			if !s.opts.DisableActiveExpire {
 				s.ks.ActiveExpireCycle(budget)

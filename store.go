@@ -186,6 +186,7 @@ type Store struct {
 	persist   persistState
 	cmdStats  commandStats // INFO commandstats / errorstats (cmdstats.go)
 	hz        atomic.Int64 // background task frequency (Options.Hz, CONFIG SET hz)
+	tunables  persistTunables
 
 	closed atomic.Bool
 	stop   chan struct{}
@@ -211,6 +212,7 @@ func Open(opts *Options) (*Store, error) {
 	s := &Store{ks: ks, opts: o, stop: make(chan struct{})}
 	s.maxBulk.Store(o.ProtoMaxBulkLen)
 	s.hz.Store(int64(o.Hz))
+	s.initTunables()
 	flags, _ := parseNotifyFlags(o.NotifyKeyspaceEvents)
 	ks.SetNotifyFlags(flags)
 	s.dbs = make([]*DB, o.Databases)

@@ -2,7 +2,6 @@ package keyspace
 
 import (
 	"strings"
-	"sync"
 )
 
 // Record is one effect of a write, as the command that reproduces it
@@ -70,8 +69,7 @@ type Ctx struct {
 	lastHash uint64
 
 	records []Record
-	js      *journalScratch // backs records while the unit has any
-	jtoken  uint64          // token of the last Journal call, 0 = none
+	jtoken  uint64 // token of the last Journal call, 0 = none
 	events  []Event
 	ready   []dbKey
 	wakeAll bool
@@ -85,6 +83,10 @@ type Ctx struct {
 	// Loading marks replay of a log or snapshot: nothing expires on
 	// access and no effects are journaled.
 	Loading bool
+	// NoPropagate drops the records of the writes that follow (a script's
+	// redis.set_repl): Propagate records nothing, but deletions of
+	// expired keys are still recorded.
+	NoPropagate bool
 }
 
 // Begin prepares c for a new execution unit on ks.
@@ -100,6 +102,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.ready = c.ready[:0]
 	c.wakeAll = false
 	c.wrote = false
+	c.NoPropagate = false
 }
 
 // Keyspace returns the keyspace c runs on.
@@ -398,7 +401,7 @@ func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	c.removeEntry(db, sh, t, h, e)
 	c.ks.Stats.ExpiredKeys.Add(1)
 	c.Notify(db, NotifyExpired, "expired", key)
-	c.Propagate(db, "DEL", key)
+	c.propagate(db, "DEL", key)
 	c.touchShard(sh, db, key)
 	if len(sh.waiters) > 0 {
 		c.SignalReady(db, key)
@@ -453,34 +456,20 @@ func (c *Ctx) Journaling() bool {
 	return !c.Loading && c.hooks != nil && c.hooks.Journal != nil
 }
 
-// journalScratch holds a unit's records and their argument lists between
-// Propagate and the Journal hook. A unit borrows one from journalPool on
-// its first record and returns it in Finish, so a write allocates nothing
-// for its record (the typed API builds a fresh Ctx per call).
-type journalScratch struct {
-	recs []Record
-	args []string
+// Propagate records the effect of a write as a command. The strings must
+// stay valid until Finish returns.
+func (c *Ctx) Propagate(db int, args ...string) {
+	if c.NoPropagate {
+		return
+	}
+	c.propagate(db, args...)
 }
 
-var journalPool = sync.Pool{New: func() any {
-	return &journalScratch{recs: make([]Record, 0, 4), args: make([]string, 0, 16)}
-}}
-
-// Propagate records the effect of a write as a command. The strings must
-// stay valid until Finish returns; the argument list itself is copied.
-func (c *Ctx) Propagate(db int, args ...string) {
+func (c *Ctx) propagate(db int, args ...string) {
 	if !c.Journaling() {
 		return
 	}
-	if c.js == nil {
-		c.js = journalPool.Get().(*journalScratch)
-		if len(c.records) == 0 {
-			c.records = c.js.recs[:0]
-		}
-	}
-	n := len(c.js.args)
-	c.js.args = append(c.js.args, args...)
-	c.records = append(c.records, Record{DB: db, Args: c.js.args[n:len(c.js.args):len(c.js.args)]})
+	c.records = append(c.records, Record{DB: db, Args: args})
 }
 
 // journal hands the records gathered so far to the journal hook while the
@@ -497,10 +486,6 @@ func (c *Ctx) journal() {
 	}
 	clear(c.records)
 	c.records = c.records[:0]
-	if c.js != nil {
-		clear(c.js.args)
-		c.js.args = c.js.args[:0]
-	}
 }
 
 // Records returns the effects recorded so far.
@@ -523,16 +508,6 @@ func (c *Ctx) SignalReady(db int, key string) {
 // passed in are reused.
 func (c *Ctx) Finish() {
 	c.journal()
-	if js := c.js; js != nil {
-		// give the record buffers back (keeping them if they grew large
-		// would pin memory in the pool)
-		c.js = nil
-		if cap(c.records) <= 64 && cap(js.args) <= 256 {
-			js.recs = c.records[:0]
-			journalPool.Put(js)
-		}
-		c.records = nil
-	}
 	if c.wrote {
 		c.wrote = false
 		if f := c.ks.afterWrite.Load(); f != nil {

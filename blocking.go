@@ -72,7 +72,7 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 	if try() {
 		return true
 	}
-	if x.c.InExclusive() || x.sess == nil {
+	if x.noBlock() {
 		return false // MULTI/EXEC and scripts never block: immediate timeout
 	}
 	var all []string

@@ -514,7 +514,7 @@ func cmdBLMove(x *Exec) {
 	if x.blockOn([]string{src}, timeout, try) {
 		return
 	}
-	if x.c.InExclusive() || x.sess == nil {
+	if x.noBlock() {
 		x.w.NullBulk() // not allowed to block: LMOVE's own "nothing" reply
 		return
 	}

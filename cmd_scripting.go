@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/embedis/embedis/internal/rconv"
 	"github.com/embedis/embedis/lua"
@@ -72,7 +73,32 @@ func (x *Exec) evalGeneric(bySHA, ro bool) {
 			return
 		}
 	}
-	x.runScript(ro, keys, args, func(eng *lua.Engine, req *lua.Request) { eng.Eval(sc, req) })
+	x.runScriptRESP(sc, nil, ro, keys, args)
+}
+
+// runScriptRESP runs a script or function for a RESP command: KEYS and
+// ARGV are copied out of the request buffer into one allocation.
+func (x *Exec) runScriptRESP(sc *lua.Script, f *lua.Function, ro bool, keys, args [][]byte) {
+	call := getScriptCall(x.s)
+	n := 0
+	for _, b := range keys {
+		n += len(b)
+	}
+	for _, b := range args {
+		n += len(b)
+	}
+	buf := make([]byte, 0, n)
+	strs := call.strs[:0]
+	for _, part := range [2][][]byte{keys, args} {
+		for _, b := range part {
+			start := len(buf)
+			buf = append(buf, b...)
+			strs = append(strs, unsafe.String(unsafe.SliceData(buf[start:]), len(b)))
+		}
+	}
+	call.strs = strs
+	x.runScript(call, sc, f, ro, strs[:len(keys)], strs[len(keys):])
+	putScriptCall(call)
 }
 
 func cmdFCall(x *Exec)   { x.fcallGeneric(false) }
@@ -89,7 +115,7 @@ func (x *Exec) fcallGeneric(ro bool) {
 	if !ok {
 		return
 	}
-	x.runScript(ro, keys, args, func(eng *lua.Engine, req *lua.Request) { eng.FCall(f, req) })
+	x.runScriptRESP(nil, f, ro, keys, args)
 }
 
 func cmdScriptLoad(x *Exec) {

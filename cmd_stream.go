@@ -604,7 +604,7 @@ func cmdXRead(x *Exec) {
 	if try() {
 		return
 	}
-	if x.c.InExclusive() || x.sess == nil {
+	if x.noBlock() {
 		x.w.NullArray() // MULTI/EXEC and scripts never block
 		return
 	}

@@ -3,8 +3,12 @@ package embedis
 import (
 	"context"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/embedis/embedis/keyspace"
 	"github.com/embedis/embedis/lua"
@@ -14,13 +18,21 @@ import (
 // Lua scripting and functions: the store's side of the lua package.
 //
 // A script (EVAL, EVALSHA, FCALL and their _RO forms, Store.Eval,
-// Script.Run) is one execution unit: it runs in the keyspace's exclusive
-// section, so nothing interleaves with it on any shard or database,
-// whether or not it declared its keys; it has one time snapshot; and the
-// effects its commands record are journaled wrapped in MULTI/EXEC. Its
-// commands run through the command table with the caller's Ctx, as the
-// commands of EXEC do, on a separate script client whose SELECT does not
-// change the caller's database.
+// Script.Run) is one execution unit: nothing interleaves with it on any
+// shard or database it touches, whether or not it declared its keys; it
+// has one time snapshot; and the effects its commands record are
+// journaled wrapped in MULTI/EXEC. Its commands run through the command
+// table with the caller's Ctx, as the commands of EXEC do, on a separate
+// script client whose SELECT does not change the caller's database.
+//
+// How a script is isolated (see "Scripts" in ARCHITECTURE.md): an EVAL
+// script whose source shows that every key it can touch is one of its
+// KEYS or a literal (lua.Analysis, scriptPlan), and any read-only script,
+// runs holding only the locks of those keys' shards, so scripts on
+// different keys run in parallel. Every other script, and every function,
+// runs in the exclusive section. A shard-locked script that touches a key
+// whose shard it does not hold before it wrote is abandoned and run again
+// in the exclusive section (lua.Run.Restart).
 //
 // While a script runs past busy-reply-threshold, other clients get -BUSY:
 // the RESP dispatcher asks scriptBusyReply before running a command.
@@ -39,9 +51,7 @@ var (
 // scripting is a store's Lua state: the engine and the script client the
 // scripts' commands run on.
 type scripting struct {
-	eng  *lua.Engine
-	sess *Session // the script client; used only inside the exclusive section
-	host scriptHost
+	eng *lua.Engine
 }
 
 var (
@@ -118,13 +128,28 @@ func (s *Store) overMemory(inExclusive bool) bool {
 	return s.freeMemoryIfNeeded() != nil
 }
 
+// scriptMode is how a running script is isolated.
+type scriptMode uint8
+
+const (
+	// modeExclusive: the keyspace's exclusive section (the script's own,
+	// or the EXEC it runs in).
+	modeExclusive scriptMode = iota
+	// modeShards: the locks of the shards of the keys the script may
+	// touch.
+	modeShards
+)
+
 // scriptHost runs a script's commands through the command table.
 type scriptHost struct {
 	s    *Store
 	c    *keyspace.Ctx
 	sess *Session
 	oom  bool
-	x    Exec // the command running (scripts do not nest)
+	mode scriptMode
+	// locked are the keys whose shards a modeShards script holds.
+	locked []string
+	x      Exec // the command running (scripts do not nest)
 }
 
 var _ lua.Host = (*scriptHost)(nil)
@@ -176,13 +201,80 @@ func (h *scriptHost) Call(r *lua.Run, args [][]byte, w resp.ReplyWriter) {
 		w.Error("ERR This Redis command is not allowed from script")
 		return
 	}
+	if h.mode == modeShards && !h.covered(cmd, args) && !h.escalate(r, cmd, args, w) {
+		return
+	}
 	if msg := r.BeforeCommand(cmd.flags&flagWrite != 0, cmd.flags&flagDenyOOM != 0); msg != "" {
 		w.Error(msg)
 		return
 	}
+	h.c.NoPropagate = r.Repl()&lua.ReplAOF == 0
 	h.x = Exec{s: h.s, sess: h.sess, c: h.c, w: w, args: args, db: h.sess.db, cmd: cmd}
 	cmd.run(&h.x)
 	h.x = Exec{}
+}
+
+// scriptKeyless lists the commands without keys a shard-locked script may
+// run: they touch no shard.
+var scriptKeyless = map[string]bool{"ping": true, "echo": true, "time": true, "select": true}
+
+// covered reports whether a shard-locked script holds what cmd needs: the
+// shards of its keys; a command that walks the keyspace or takes its own
+// locks needs the exclusive section.
+func (h *scriptHost) covered(cmd *Command, args [][]byte) bool {
+	if cmd.flags&flagSelfLock != 0 {
+		return false
+	}
+	var posBuf [16]int
+	pos := cmd.appendKeyPositions(posBuf[:0], args)
+	if len(pos) == 0 {
+		return cmd.FirstKey > 0 || cmd.keys != nil || scriptKeyless[cmd.Name]
+	}
+next:
+	for _, p := range pos {
+		key := unsafe.String(unsafe.SliceData(args[p]), len(args[p]))
+		for _, k := range h.locked {
+			if k == key {
+				continue next
+			}
+		}
+		if !h.c.HoldsKey(key) {
+			return false
+		}
+	}
+	return true
+}
+
+// escalate handles a command a shard-locked script is not locked for. A
+// script that has not written is abandoned (the caller runs it again in
+// the exclusive section); it reports false with an error reply that the
+// script never sees. A script that wrote cannot be abandoned: it waits
+// for the shards it lacks (see lockMore).
+func (h *scriptHost) escalate(r *lua.Run, cmd *Command, args [][]byte, w resp.ReplyWriter) bool {
+	if r.Restart() {
+		w.Error("ERR the script is run again in the exclusive section")
+		return false
+	}
+	if !r.Dirty() {
+		w.Error(lua.ErrKilled) // being killed
+		return false
+	}
+	if cmd.flags&flagSelfLock != 0 || len(cmd.KeyPositions(args)) == 0 {
+		// Not reachable for the scripts admitted to shard locking (their
+		// commands are checked up front, and read-only ones never write).
+		w.Error("ERR embedis: " + cmd.Name + " needs the exclusive section, which a script that wrote cannot enter")
+		return false
+	}
+	for _, p := range cmd.KeyPositions(args) {
+		h.c.LockMore(h.s.ks.ShardOf(string(args[p])))
+	}
+	return true
+}
+
+// noBlock reports whether the command may not block: inside MULTI/EXEC
+// and scripts, blocking commands time out at once.
+func (x *Exec) noBlock() bool {
+	return x.c.InExclusive() || x.sess == nil || x.sess.script
 }
 
 // CommandExists reports whether args name a command (redis.acl_check_cmd).
@@ -191,22 +283,218 @@ func (h *scriptHost) CommandExists(args [][]byte) bool { return scriptCommand(ar
 // OOM reports the pre-command OOM state taken when the script started.
 func (h *scriptHost) OOM() bool { return h.oom }
 
-// runScript runs a script or function as one execution unit on x's Ctx:
-// it enters the exclusive section (unless EXEC already holds it; the
-// caller of the unit ends it, as Session.run does), points the script
-// client at x's database and runs do.
-func (x *Exec) runScript(ro bool, keys, args [][]byte, do func(eng *lua.Engine, req *lua.Request)) {
+// scriptCall is the per-call state of a script run, pooled.
+type scriptCall struct {
+	sess *Session
+	host scriptHost
+	req  lua.Request
+	strs []string // KEYS and ARGV (the RESP path copies them here)
+	lock []string // the keys to lock: KEYS plus literal keys
+	nums []byte   // formatted number arguments (Go API)
+	c    keyspace.Ctx
+	sink valueSink
+	xbuf Exec
+}
+
+var scriptCallPool = sync.Pool{New: func() any { return new(scriptCall) }}
+
+func getScriptCall(s *Store) *scriptCall {
+	sc := scriptCallPool.Get().(*scriptCall)
+	if sc.sess == nil || sc.sess.s != s {
+		sc.sess = s.NewSession()
+		sc.sess.script = true
+	}
+	return sc
+}
+
+func putScriptCall(sc *scriptCall) {
+	sc.host = scriptHost{}
+	sc.req = lua.Request{}
+	clear(sc.strs)
+	sc.strs = sc.strs[:0]
+	clear(sc.lock)
+	sc.lock = sc.lock[:0]
+	sc.nums = nil
+	sc.sink.reset()
+	sc.xbuf = Exec{}
+	if cap(sc.strs) > 256 || cap(sc.lock) > 256 {
+		return
+	}
+	scriptCallPool.Put(sc)
+}
+
+// scriptPlan is the store's decision about one cached EVAL script, made
+// once from its lua.Analysis.
+type scriptPlan struct {
+	// shards: the script may run holding only the shards of its KEYS and
+	// of lits.
+	shards bool
+	// lits are the keys the script names as literals.
+	lits []string
+}
+
+// planFor returns the script's plan, making it on first use.
+func planFor(sc *lua.Script) *scriptPlan {
+	if p, ok := sc.HostData().(*scriptPlan); ok {
+		return p
+	}
+	p := buildPlan(sc.Analysis())
+	sc.SetHostData(p)
+	return p
+}
+
+// keyPlaceholder stands for a KEYS element when a command's key positions
+// are computed from a call written in a script.
+const keyPlaceholder = "{key}"
+
+// buildPlan admits a script to shard locking when its analysis lists
+// every command it can run and every key those commands can touch is an
+// element of KEYS or a literal.
+func buildPlan(a *lua.Analysis) *scriptPlan {
+	if a == nil || !a.Closed {
+		return &scriptPlan{}
+	}
+	p := &scriptPlan{shards: true}
+	for _, c := range a.Calls {
+		if !p.admit(c) {
+			return &scriptPlan{}
+		}
+	}
+	return p
+}
+
+// admit checks one redis.call of a script, collecting its literal keys.
+// It returns false when the call may touch a key not known up front, or
+// needs the exclusive section.
+func (p *scriptPlan) admit(c lua.Call) bool {
+	args := make([][]byte, len(c.Args))
+	for i, a := range c.Args {
+		switch a.Kind {
+		case lua.ArgLiteral:
+			args[i] = []byte(a.Text)
+		case lua.ArgKey:
+			args[i] = []byte(keyPlaceholder)
+		}
+	}
+	cmd := lookupCommandBytes(args[0])
+	if cmd != nil && cmd.sub != nil && (len(args) >= 2 || c.Open) {
+		if len(args) < 2 || c.Args[1].Kind != lua.ArgLiteral {
+			return false // the subcommand is chosen at run time
+		}
+		cmd = cmd.sub[strings.ToLower(c.Args[1].Text)]
+	}
+	if cmd == nil || cmd.run == nil || cmd.flags&flagNoScript != 0 {
+		return true // refused at run time: runs nothing
+	}
+	if !c.Open && ((cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity) {
+		return true // an arity error at run time
+	}
+	if cmd.flags&flagSelfLock != 0 {
+		return false
+	}
+	if cmd.keys != nil {
+		// Key positions that depend on the arguments: every other argument
+		// must be a literal, so that the positions are those of the run.
+		if c.Open {
+			return false
+		}
+		pos := cmd.keys(args)
+		isKey := make([]bool, len(args))
+		for _, i := range pos {
+			if !p.key(c.Args[i]) {
+				return false
+			}
+			isKey[i] = true
+		}
+		for i, a := range c.Args {
+			if !isKey[i] && a.Kind != lua.ArgLiteral {
+				return false
+			}
+		}
+		return true
+	}
+	if cmd.FirstKey <= 0 {
+		return scriptKeyless[cmd.Name]
+	}
+	n, last := len(args), cmd.LastKey
+	if last < 0 {
+		if c.Open {
+			return false
+		}
+		last += n
+	} else if c.Open && n-1 <= last {
+		return false // the open argument may land on a key position
+	}
+	for i := cmd.FirstKey; i <= last && i < n; i += cmd.Step {
+		if !p.key(c.Args[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// key accepts an argument at a key position: a KEYS element, or a literal
+// (remembered, to be locked too).
+func (p *scriptPlan) key(a lua.Arg) bool {
+	switch a.Kind {
+	case lua.ArgKey:
+		return true
+	case lua.ArgLiteral:
+		if !slices.Contains(p.lits, a.Text) {
+			p.lits = append(p.lits, a.Text)
+		}
+		return true
+	}
+	return false
+}
+
+// runScript runs a script (sc) or a function (f) as one execution unit on
+// x's Ctx, with keys and args as KEYS and ARGV. It takes the locks the
+// script needs: the shards of its keys when its plan allows it (or when
+// it is read-only), else the exclusive section (unless EXEC already holds
+// it). It releases shard locks itself; the caller of the unit ends an
+// exclusive section, as Session.run does.
+func (x *Exec) runScript(call *scriptCall, sc *lua.Script, f *lua.Function, ro bool, keys, args []string) {
 	st := x.s.scripts()
 	oom := x.s.overMemory(x.c.InExclusive())
-	x.c.Exclusive()
-	if st.sess == nil {
-		st.sess = x.s.NewSession()
+	mode := modeExclusive
+	var lock []string
+	if sc != nil && !x.c.InExclusive() {
+		p := planFor(sc)
+		if p.shards || lua.ReadOnlyRun(sc.Flags, ro) {
+			mode = modeShards
+			lock = keys
+			if len(p.lits) > 0 {
+				call.lock = append(append(call.lock[:0], keys...), p.lits...)
+				lock = call.lock
+			}
+		}
 	}
-	st.sess.db = x.db
-	st.host = scriptHost{s: x.s, c: x.c, sess: st.sess, oom: oom}
-	req := lua.Request{Keys: keys, Args: args, ReadOnly: ro, Host: &st.host, Out: x.w, Command: x.args}
-	do(st.eng, &req)
-	st.host = scriptHost{}
+	if mode == modeShards {
+		x.c.Lock(lock...)
+	} else {
+		x.c.Exclusive()
+	}
+	call.sess.db = x.db
+	call.host = scriptHost{s: x.s, c: x.c, sess: call.sess, oom: oom, mode: mode, locked: lock}
+	call.req = lua.Request{Keys: keys, Args: args, ReadOnly: ro, Host: &call.host, Out: x.w, Command: x.args}
+	if sc == nil {
+		st.eng.FCall(f, &call.req)
+	} else if st.eng.Eval(sc, &call.req) {
+		// It touched what it did not lock, before writing: run it again
+		// in the exclusive section.
+		x.c.NoPropagate = false
+		x.c.Unlock()
+		x.c.Exclusive()
+		call.sess.db = x.db
+		call.host.mode, call.host.locked = modeExclusive, nil
+		st.eng.Eval(sc, &call.req)
+		mode = modeExclusive
+	}
+	x.c.NoPropagate = false
+	if mode == modeShards {
+		x.c.Unlock()
+	}
 }
 
 // parseNumKeys splits a script call's arguments after numkeys (argument
@@ -336,20 +624,37 @@ func (d *DB) FunctionLoad(ctx context.Context, code string, replace bool) (strin
 	return v.Str, nil
 }
 
-func scriptArgs(keys []string, args []any) (k, a [][]byte) {
-	k = make([][]byte, len(keys))
-	for i, key := range keys {
-		k[i] = []byte(key)
+// goArgs converts the Go API's script arguments to strings: numbers are
+// formatted into one buffer.
+func (call *scriptCall) goArgs(args []any) []string {
+	out := call.strs[:0]
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+			out = append(out, v)
+		case int:
+			out = append(out, call.num(int64(v)))
+		case int64:
+			out = append(out, call.num(v))
+		default:
+			out = append(out, string(toBytes(a)))
+		}
 	}
-	a = make([][]byte, len(args))
-	for i, arg := range args {
-		a[i] = toBytes(arg)
-	}
-	return k, a
+	call.strs = out
+	return out
 }
 
-// ctxPool recycles the Ctx of the Go API's script calls.
-var ctxPool = sync.Pool{New: func() any { return new(keyspace.Ctx) }}
+// num formats n into the call's number buffer. The buffer is never
+// overwritten: a full one is replaced, so earlier strings stay valid.
+func (call *scriptCall) num(n int64) string {
+	if cap(call.nums)-len(call.nums) < 20 {
+		call.nums = make([]byte, 0, 128)
+	}
+	start := len(call.nums)
+	call.nums = strconv.AppendInt(call.nums, n, 10)
+	b := call.nums[start:]
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 func (d *DB) eval(ctx context.Context, body, sha string, ro bool, keys []string, args []any) (Value, error) {
 	if ctx != nil {
@@ -369,10 +674,7 @@ func (d *DB) eval(ctx context.Context, body, sha string, ro bool, keys []string,
 			return Value{}, errorFromText(err.Error())
 		}
 	}
-	k, a := scriptArgs(keys, args)
-	return d.runUnit(func(x *Exec) {
-		x.runScript(ro, k, a, func(eng *lua.Engine, req *lua.Request) { eng.Eval(sc, req) })
-	})
+	return d.runUnit(sc, nil, ro, keys, args)
 }
 
 func (d *DB) fcall(ctx context.Context, name string, ro bool, keys []string, args []any) (Value, error) {
@@ -385,30 +687,130 @@ func (d *DB) fcall(ctx context.Context, name string, ro bool, keys []string, arg
 	if f == nil {
 		return Value{}, errf("ERR Function not found")
 	}
-	k, a := scriptArgs(keys, args)
-	return d.runUnit(func(x *Exec) {
-		x.runScript(ro, k, a, func(eng *lua.Engine, req *lua.Request) { eng.FCall(f, req) })
-	})
+	return d.runUnit(nil, f, ro, keys, args)
 }
 
-// runUnit runs fn as one execution unit of this database with a RESP3
-// reply, as DB.Do does, and converts the reply.
-func (d *DB) runUnit(fn func(x *Exec)) (Value, error) {
-	c := ctxPool.Get().(*keyspace.Ctx)
+// runUnit runs a script or function as one execution unit of this
+// database with a RESP3 reply, as DB.Do does, and returns the reply.
+func (d *DB) runUnit(sc *lua.Script, f *lua.Function, ro bool, keys []string, args []any) (Value, error) {
+	call := getScriptCall(d.s)
+	a := call.goArgs(args)
+	c := &call.c
 	d.s.ks.Begin(c)
 	c.BorrowedKeys = true
-	w := resp.NewValueWriter(3)
-	x := Exec{s: d.s, c: c, w: w, db: d.idx}
-	fn(&x)
+	call.sink.proto = 3
+	x := &call.xbuf
+	*x = Exec{s: d.s, c: c, w: &call.sink, db: d.idx}
+	x.runScript(call, sc, f, ro, keys, a)
 	c.EndExclusive()
 	c.Finish()
-	ctxPool.Put(c)
-	v := w.Value()
+	v := call.sink.value()
+	putScriptCall(call)
 	if v.Kind == resp.KindError {
 		return Value{}, errorFromText(v.Str)
 	}
 	return v, nil
 }
+
+// valueSink is the reply writer of the Go API's script calls: a scalar
+// reply (the common case) becomes a Value directly; aggregates are built
+// by a ValueWriter.
+type valueSink struct {
+	proto int
+	v     resp.Value
+	set   bool
+	vw    *resp.ValueWriter
+	agg   bool // aggregates go to vw
+}
+
+var _ resp.ReplyWriter = (*valueSink)(nil)
+
+func (s *valueSink) reset() {
+	s.v, s.set, s.agg = resp.Value{}, false, false
+	if s.vw != nil {
+		s.vw.Reset()
+	}
+}
+
+func (s *valueSink) value() resp.Value {
+	if s.agg {
+		return s.vw.Value()
+	}
+	return s.v
+}
+
+func (s *valueSink) scalar(v resp.Value) {
+	if s.agg {
+		resp.WriteValue(s.vw, v)
+		return
+	}
+	if !s.set {
+		s.v, s.set = v, true
+	}
+}
+
+// writer switches to the ValueWriter for an aggregate.
+func (s *valueSink) writer() *resp.ValueWriter {
+	if !s.agg {
+		if s.vw == nil {
+			s.vw = resp.NewValueWriter(s.proto)
+		}
+		s.vw.SetProto(s.proto)
+		s.agg = true
+		if s.set {
+			resp.WriteValue(s.vw, s.v)
+		}
+	}
+	return s.vw
+}
+
+// Proto reports the caller's protocol.
+func (s *valueSink) Proto() int { return s.proto }
+
+// SimpleString records a status reply.
+func (s *valueSink) SimpleString(str string) { s.scalar(resp.SimpleStringValue(str)) }
+
+// Error records an error reply.
+func (s *valueSink) Error(msg string) { s.scalar(resp.ErrorValue(msg)) }
+
+// Int records an integer reply.
+func (s *valueSink) Int(n int64) { s.scalar(resp.IntValue(n)) }
+
+// Bulk records a bulk reply (copied).
+func (s *valueSink) Bulk(p []byte) { s.scalar(resp.BulkValue(string(p))) }
+
+// BulkString records a bulk reply.
+func (s *valueSink) BulkString(str string) { s.scalar(resp.BulkValue(str)) }
+
+// NullBulk records a null bulk reply.
+func (s *valueSink) NullBulk() { s.scalar(resp.NullBulkValue()) }
+
+// NullArray records a null array reply.
+func (s *valueSink) NullArray() { s.scalar(resp.NullArrayValue()) }
+
+// ArrayLen starts an array.
+func (s *valueSink) ArrayLen(n int) { s.writer().ArrayLen(n) }
+
+// MapLen starts a map.
+func (s *valueSink) MapLen(n int) { s.writer().MapLen(n) }
+
+// SetLen starts a set.
+func (s *valueSink) SetLen(n int) { s.writer().SetLen(n) }
+
+// PushLen starts a push.
+func (s *valueSink) PushLen(n int) { s.writer().PushLen(n) }
+
+// Double records a double.
+func (s *valueSink) Double(text string) { s.writer().Double(text) }
+
+// Bool records a boolean.
+func (s *valueSink) Bool(b bool) { s.writer().Bool(b) }
+
+// Verbatim records a verbatim string.
+func (s *valueSink) Verbatim(format, str string) { s.writer().Verbatim(format, str) }
+
+// BigNumber records a big number.
+func (s *valueSink) BigNumber(digits string) { s.writer().BigNumber(digits) }
 
 // Script is a Lua script with its SHA1, run like go-redis's Script:
 // EVALSHA first, and EVAL when the script is not cached (NOSCRIPT).

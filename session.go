@@ -36,6 +36,9 @@ type Session struct {
 
 	multi   *multiState
 	watcher *keyspace.Watcher
+	// script marks the client a script's commands run on: they never
+	// block.
+	script bool
 
 	// authed is false while the client must still AUTH (requirepass).
 	authed bool

@@ -83,6 +83,10 @@ type Ctx struct {
 	// Loading marks replay of a log or snapshot: nothing expires on
 	// access and no effects are journaled.
 	Loading bool
+	// NoPropagate drops the records of the writes that follow (a script's
+	// redis.set_repl): Propagate records nothing, but deletions of
+	// expired keys are still recorded.
+	NoPropagate bool
 }
 
 // Begin prepares c for a new execution unit on ks.
@@ -98,6 +102,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.ready = c.ready[:0]
 	c.wakeAll = false
 	c.wrote = false
+	c.NoPropagate = false
 }
 
 // Keyspace returns the keyspace c runs on.
@@ -396,7 +401,7 @@ func (c *Ctx) expireEntry(db int, sh *shard, t *table, h uint32, e *Entry) {
 	c.removeEntry(db, sh, t, h, e)
 	c.ks.Stats.ExpiredKeys.Add(1)
 	c.Notify(db, NotifyExpired, "expired", key)
-	c.Propagate(db, "DEL", key)
+	c.propagate(db, "DEL", key)
 	c.touchShard(sh, db, key)
 	if len(sh.waiters) > 0 {
 		c.SignalReady(db, key)
@@ -454,6 +459,13 @@ func (c *Ctx) Journaling() bool {
 // Propagate records the effect of a write as a command. The strings must
 // stay valid until Finish returns.
 func (c *Ctx) Propagate(db int, args ...string) {
+	if c.NoPropagate {
+		return
+	}
+	c.propagate(db, args...)
+}
+
+func (c *Ctx) propagate(db int, args ...string) {
 	if !c.Journaling() {
 		return
 	}

@@ -140,7 +140,22 @@ func (b *replyBuilder) Error(msg string) {
 }
 
 // Int gives a number.
-func (b *replyBuilder) Int(n int64) { b.add(glua.LNumber(n)) }
+func (b *replyBuilder) Int(n int64) {
+	if n >= 0 && n < int64(len(smallNumbers)) {
+		b.add(smallNumbers[n]) // no allocation for the common small replies
+		return
+	}
+	b.add(glua.LNumber(n))
+}
+
+// smallNumbers holds the Lua values of 0..1023, boxed once: converting a
+// number to an interface otherwise allocates.
+var smallNumbers = func() (t [1024]glua.LValue) {
+	for i := range t {
+		t[i] = glua.LNumber(i)
+	}
+	return t
+}()
 
 // Bulk gives a string.
 func (b *replyBuilder) Bulk(p []byte) { b.add(glua.LString(string(p))) }

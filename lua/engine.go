@@ -11,6 +11,7 @@ import (
 	"time"
 
 	glua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/embedis/embedis/resp"
@@ -66,22 +67,31 @@ type Host interface {
 type Logger func(level int, msg string)
 
 // Engine runs the Lua scripts and functions of one store: the script
-// cache, the function libraries, and two interpreters (one for EVAL, one
-// for FCALL), each used by one script at a time.
+// cache, the function libraries, a pool of interpreters for EVAL scripts
+// (each used by one script at a time, so scripts on different keys can
+// run in parallel) and one interpreter for FCALL.
 type Engine struct {
 	busyNS atomic.Int64
 	maxMem atomic.Int64
 	logger atomic.Pointer[Logger]
 
-	mu        sync.Mutex // guards scripts, lru
-	scripts   map[string]*Script
+	scripts   sync.Map   // lowercase SHA1 -> *Script; read without locking
+	mu        sync.Mutex // guards writes to scripts, nscripts and lru
+	nscripts  int
 	lru       list.List // EVAL-created scripts, least recently used first
 	compileMu sync.Mutex
 	// EvictedScripts counts scripts evicted from the cache.
 	evicted atomic.Int64
 
-	evalMu sync.Mutex // the eval interpreter and Script.fn
-	evalVM *vm
+	// gen is the generation of the eval interpreters: SCRIPT FLUSH bumps
+	// it, and interpreters of an older generation are closed instead of
+	// reused.
+	gen    atomic.Uint64
+	poolMu sync.Mutex
+	pool   []*vm // idle eval interpreters
+
+	vmsMu sync.Mutex
+	vms   map[*vm]struct{} // every open interpreter (SCRIPT KILL, busy state)
 
 	fmu   sync.Mutex // the function interpreter and library loading
 	fnVM  *vm
@@ -89,15 +99,22 @@ type Engine struct {
 	libs  map[string]*Library
 	funcs map[string]*Function
 
-	rand atomic.Uint64 // lrand48 state shared by both interpreters
-
-	killMu sync.Mutex
-	cur    atomic.Pointer[Run]
+	rand atomic.Uint64 // lrand48 state shared by all interpreters
 }
+
+// maxIdleVMs bounds the idle eval interpreters an engine keeps. More may
+// exist while that many scripts run at once; the extra ones are closed
+// when their script ends.
+const maxIdleVMs = 64
+
+// maxVMFuncs bounds the instantiated scripts an interpreter keeps; past
+// it the interpreter forgets them all (instantiating a compiled script
+// again is cheap: it is never compiled twice).
+const maxVMFuncs = 2 * MaxEvalScripts
 
 // NewEngine returns an engine with Redis's defaults.
 func NewEngine() *Engine {
-	e := &Engine{scripts: map[string]*Script{}, libs: map[string]*Library{}, funcs: map[string]*Function{}}
+	e := &Engine{libs: map[string]*Library{}, funcs: map[string]*Function{}, vms: map[*vm]struct{}{}}
 	e.busyNS.Store(int64(DefaultBusyThreshold))
 	e.maxMem.Store(DefaultMaxMemory)
 	e.rand.Store(lrandInit)
@@ -184,10 +201,23 @@ type Script struct {
 	Flags Flags
 
 	proto *glua.FunctionProto
-	elem  *list.Element // position in the eviction list; nil for SCRIPT LOAD scripts
-	fn    *glua.LFunction
-	fnVM  *vm
+	elem  *list.Element // position in the eviction list; nil for SCRIPT LOAD scripts (under Engine.mu)
+	// evictable mirrors elem != nil for lookups that do not lock.
+	evictable atomic.Bool
+	analysis  *Analysis
+	hostData  atomic.Value
 }
+
+// Analysis returns what the engine found statically about the script's
+// redis.call and redis.pcall calls (see Analysis).
+func (sc *Script) Analysis() *Analysis { return sc.analysis }
+
+// HostData returns what the host stored with SetHostData, or nil.
+func (sc *Script) HostData() any { return sc.hostData.Load() }
+
+// SetHostData lets the host cache its own facts about the script (how to
+// lock for it). v must always have the same concrete type.
+func (sc *Script) SetHostData(v any) { sc.hostData.Store(v) }
 
 // SHA1Hex returns the lowercase hex SHA1 of s.
 func SHA1Hex(s string) string {
@@ -213,23 +243,27 @@ func (e *Engine) Load(body string, byLoad bool) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	proto, err := compile(body[skip:], chunkEval)
+	proto, an, err := compileAnalyzed(body[skip:], chunkEval)
 	if err != nil {
 		return nil, fmt.Errorf("ERR Error compiling script (new function): %s", err.Error())
 	}
-	sc := &Script{SHA: sha, Body: body, Flags: flags, proto: proto}
+	sc := &Script{SHA: sha, Body: body, Flags: flags, proto: proto, analysis: an}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !byLoad {
 		for e.lru.Len() >= MaxEvalScripts {
 			old := e.lru.Remove(e.lru.Front()).(*Script)
 			old.elem = nil
-			delete(e.scripts, old.SHA)
+			old.evictable.Store(false)
+			e.scripts.Delete(old.SHA)
+			e.nscripts--
 			e.evicted.Add(1)
 		}
 		sc.elem = e.lru.PushBack(sc)
+		sc.evictable.Store(true)
 	}
-	e.scripts[sha] = sc
+	e.scripts.Store(sha, sc)
+	e.nscripts++
 	return sc, nil
 }
 
@@ -237,13 +271,21 @@ func (e *Engine) Load(body string, byLoad bool) (*Script, error) {
 // EVAL-created script to a permanent one; touch refreshes its LRU
 // position.
 func (e *Engine) lookup(sha string, byLoad, touch bool) *Script {
+	v, ok := e.scripts.Load(sha)
+	if !ok {
+		return nil
+	}
+	sc := v.(*Script)
+	if !sc.evictable.Load() || !byLoad && !touch {
+		return sc // SCRIPT LOAD scripts have no LRU position
+	}
 	e.mu.Lock()
-	sc := e.scripts[sha]
-	if sc != nil && sc.elem != nil {
+	if sc.elem != nil {
 		if byLoad {
 			e.lru.Remove(sc.elem)
 			sc.elem = nil
-		} else if touch {
+			sc.evictable.Store(false)
+		} else {
 			e.lru.MoveToBack(sc.elem)
 		}
 	}
@@ -271,15 +313,24 @@ func (e *Engine) Exists(sha string) bool {
 // (SCRIPT FLUSH).
 func (e *Engine) Flush() {
 	e.mu.Lock()
-	e.scripts = map[string]*Script{}
+	for el := e.lru.Front(); el != nil; el = el.Next() {
+		sc := el.Value.(*Script)
+		sc.elem = nil
+		sc.evictable.Store(false)
+	}
+	e.scripts.Clear()
+	e.nscripts = 0
 	e.lru.Init()
 	e.mu.Unlock()
-	e.evalMu.Lock()
-	if e.evalVM != nil {
-		e.evalVM.close()
-		e.evalVM = nil
+	// Interpreters running a script now are closed when it ends.
+	e.gen.Add(1)
+	e.poolMu.Lock()
+	idle := e.pool
+	e.pool = nil
+	e.poolMu.Unlock()
+	for _, v := range idle {
+		e.closeVM(v)
 	}
-	e.evalMu.Unlock()
 }
 
 // NumScripts returns the number of cached scripts (INFO's
@@ -287,7 +338,61 @@ func (e *Engine) Flush() {
 func (e *Engine) NumScripts() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return len(e.scripts)
+	return e.nscripts
+}
+
+// evalVMGet takes an idle eval interpreter of the current generation from
+// the pool, or starts a new one.
+func (e *Engine) evalVMGet() *vm {
+	gen := e.gen.Load()
+	e.poolMu.Lock()
+	for n := len(e.pool); n > 0; n = len(e.pool) {
+		v := e.pool[n-1]
+		e.pool[n-1] = nil
+		e.pool = e.pool[:n-1]
+		if v.gen == gen && !v.broken {
+			e.poolMu.Unlock()
+			return v
+		}
+		e.poolMu.Unlock()
+		e.closeVM(v)
+		e.poolMu.Lock()
+	}
+	e.poolMu.Unlock()
+	v := e.openVM(evalVM)
+	v.gen = gen
+	return v
+}
+
+// openVM starts an interpreter and registers it.
+func (e *Engine) openVM(kind vmKind) *vm {
+	v := newVM(e, kind)
+	e.vmsMu.Lock()
+	e.vms[v] = struct{}{}
+	e.vmsMu.Unlock()
+	return v
+}
+
+// evalVMPut gives an interpreter back to the pool once its script ended.
+func (e *Engine) evalVMPut(v *vm) {
+	if !v.broken && v.gen == e.gen.Load() {
+		e.poolMu.Lock()
+		if len(e.pool) < maxIdleVMs {
+			e.pool = append(e.pool, v)
+			e.poolMu.Unlock()
+			return
+		}
+		e.poolMu.Unlock()
+	}
+	e.closeVM(v)
+}
+
+// closeVM closes an interpreter that no script uses.
+func (e *Engine) closeVM(v *vm) {
+	e.vmsMu.Lock()
+	delete(e.vms, v)
+	e.vmsMu.Unlock()
+	v.close()
 }
 
 // EvictedScripts returns how many scripts were evicted from the cache.
@@ -309,6 +414,11 @@ func compile(src, chunk string) (*glua.FunctionProto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s", parseErrorText(err, src, chunk))
 	}
+	return compileStmts(stmts, chunk)
+}
+
+// compileStmts compiles a parsed chunk.
+func compileStmts(stmts []ast.Stmt, chunk string) (*glua.FunctionProto, error) {
 	proto, err := glua.Compile(stmts, chunk)
 	if err != nil {
 		if ce, ok := err.(*glua.CompileError); ok {
@@ -409,8 +519,10 @@ type Run struct {
 
 	state  atomic.Int32 // runClean, runDirty, runKilled, runDone
 	busy   atomic.Bool
-	reason string // why the run was stopped (under killMu)
-	memAt  uint64 // live heap at the run's first check
+	reason string // why the run was stopped (under the interpreter's kmu)
+	// restart is set by Restart (on the run's own goroutine).
+	restart bool
+	memAt   uint64 // live heap at the run's first check
 }
 
 const (
@@ -484,26 +596,79 @@ func (r *Run) tick() {
 	}
 }
 
-// stop cancels a run with a reason (under killMu).
+// stop cancels a run with a reason.
 func (e *Engine) stop(r *Run, reason string) {
-	e.killMu.Lock()
-	defer e.killMu.Unlock()
+	v := r.v
+	v.kmu.Lock()
+	defer v.kmu.Unlock()
 	if r.state.Load() == runDone {
 		return
 	}
 	r.state.Store(runKilled)
 	r.reason = reason
-	r.v.ctx.cancel()
+	v.ctx.cancel()
+}
+
+// reasonRestart is the stop reason of Run.Restart.
+const reasonRestart = "restart"
+
+// Restart abandons the run, if it has not written, at the host's request:
+// the script stops at its next instruction, nothing is written to the
+// request's Out, and Eval returns true so that the caller runs the script
+// again with stronger isolation. It returns false, changing nothing, when
+// the run has written (or was killed). Call it from Host.Call.
+func (r *Run) Restart() bool {
+	v := r.v
+	v.kmu.Lock()
+	defer v.kmu.Unlock()
+	if !r.state.CompareAndSwap(runClean, runKilled) {
+		return false
+	}
+	r.reason = reasonRestart
+	r.restart = true
+	v.ctx.cancel()
+	return true
+}
+
+// runs calls fn for every script or function in progress.
+func (e *Engine) runs(fn func(v *vm, r *Run)) {
+	e.vmsMu.Lock()
+	defer e.vmsMu.Unlock()
+	for v := range e.vms {
+		if r := v.cur.Load(); r != nil && r.state.Load() != runDone {
+			fn(v, r)
+		}
+	}
+}
+
+// oldest returns the run in progress that started first: the one SCRIPT
+// KILL, FUNCTION KILL and FUNCTION STATS are about (Redis runs one script
+// at a time; embedis runs scripts on disjoint keys in parallel, and the
+// long-running one is the oldest).
+func (e *Engine) oldest() (*vm, *Run) {
+	var ov *vm
+	var or *Run
+	e.runs(func(v *vm, r *Run) {
+		if or == nil || r.start.Before(or.start) {
+			ov, or = v, r
+		}
+	})
+	return ov, or
 }
 
 // Busy reports whether a script runs past busy-reply-threshold, and the
 // -BUSY error other clients get (the FUNCTION variant for FCALL).
 func (e *Engine) Busy() (bool, string) {
-	r := e.cur.Load()
-	if r == nil || !r.busy.Load() {
+	var busy *Run
+	e.runs(func(_ *vm, r *Run) {
+		if r.busy.Load() && (busy == nil || r.start.Before(busy.start)) {
+			busy = r
+		}
+	})
+	if busy == nil {
 		return false, ""
 	}
-	if r.eval {
+	if busy.eval {
 		return true, ErrBusyEval
 	}
 	return true, ErrBusyFunction
@@ -513,10 +678,13 @@ func (e *Engine) Busy() (bool, string) {
 // (FUNCTION KILL) if it has not written. It returns "" on success or
 // the error reply.
 func (e *Engine) Kill(eval bool) string {
-	e.killMu.Lock()
-	defer e.killMu.Unlock()
-	r := e.cur.Load()
-	if r == nil || r.state.Load() == runDone {
+	v, r := e.oldest()
+	if r == nil {
+		return ErrNotBusy
+	}
+	v.kmu.Lock()
+	defer v.kmu.Unlock()
+	if v.cur.Load() != r || r.state.Load() == runDone {
 		return ErrNotBusy
 	}
 	if r.state.Load() == runDirty {
@@ -535,14 +703,16 @@ func (e *Engine) Kill(eval bool) string {
 		return ""
 	}
 	r.reason = "killed"
-	r.v.ctx.cancel()
+	v.ctx.cancel()
 	return ""
 }
 
-// Abort stops the running script or function whether or not it has
-// written (SHUTDOWN NOSAVE): its caller gets the killed error.
+// Abort stops every running script and function whether or not it has
+// written (SHUTDOWN NOSAVE): their callers get the killed error.
 func (e *Engine) Abort() {
-	if r := e.cur.Load(); r != nil {
+	var all []*Run
+	e.runs(func(_ *vm, r *Run) { all = append(all, r) })
+	for _, r := range all {
 		e.stop(r, "killed")
 	}
 }
@@ -561,7 +731,7 @@ type RunningScript struct {
 
 // Running returns the script or function in progress, if any.
 func (e *Engine) Running() (RunningScript, bool) {
-	r := e.cur.Load()
+	_, r := e.oldest()
 	if r == nil {
 		return RunningScript{}, false
 	}
@@ -574,8 +744,9 @@ func (e *Engine) Running() (RunningScript, bool) {
 
 // Request is one EVAL or FCALL invocation.
 type Request struct {
-	// Keys and Args are the script's KEYS and ARGV.
-	Keys, Args [][]byte
+	// Keys and Args are the script's KEYS and ARGV. The engine keeps no
+	// reference to them after the call.
+	Keys, Args []string
 	// ReadOnly is set by EVAL_RO, EVALSHA_RO and FCALL_RO.
 	ReadOnly bool
 	// Host runs the script's commands.
@@ -602,40 +773,52 @@ func (e *Engine) prepare(req *Request, name string, flags Flags, eval bool) *Run
 		}
 	}
 	r := &Run{e: e, host: req.Host, name: name, eval: eval, resp: 2, repl: ReplAll, args: req.Command}
-	r.ro = req.ReadOnly || (flags&FlagCompat == 0 && flags&FlagNoWrites != 0)
+	r.ro = ReadOnlyRun(flags, req.ReadOnly)
 	r.oom = req.AllowOOM || (flags&FlagCompat == 0 && flags&FlagAllowOOM != 0)
 	return r
 }
 
+// ReadOnlyRun reports whether a script with flags, called by an _RO
+// command or not, refuses write commands.
+func ReadOnlyRun(flags Flags, roCommand bool) bool {
+	return roCommand || (flags&FlagCompat == 0 && flags&FlagNoWrites != 0)
+}
+
 // Eval runs a cached script (EVAL, EVALSHA and their _RO variants) and
-// writes its reply to req.Out. The caller provides atomicity (the store
-// runs it in an exclusive section).
-func (e *Engine) Eval(sc *Script, req *Request) {
+// writes its reply to req.Out. The caller provides atomicity: the store
+// runs it in an exclusive section, or holding the locks of the keys it
+// may touch. Scripts may run in parallel, each on an interpreter of its
+// own.
+//
+// It returns true, having written nothing, when the host abandoned the
+// run with Run.Restart; the caller then runs the script again.
+func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
 	r := e.prepare(req, sc.SHA, sc.Flags, true)
 	if r == nil {
-		return
+		return false
 	}
-	e.evalMu.Lock()
-	defer e.evalMu.Unlock()
-	v := e.evalVM
-	if v == nil || v.broken {
-		if v != nil {
-			v.close()
+	v := e.evalVMGet()
+	fn := v.fns[sc]
+	if fn == nil {
+		if len(v.fns) >= maxVMFuncs {
+			clear(v.fns)
 		}
-		v = newVM(e, evalVM)
-		e.evalVM = v
+		fn = v.newFunction(sc.proto)
+		v.fns[sc] = fn
 	}
-	if sc.fn == nil || sc.fnVM != v {
-		sc.fn, sc.fnVM = v.newFunction(sc.proto), v
-	}
-	v.setArray("KEYS", req.Keys)
-	v.setArray("ARGV", req.Args)
-	e.execute(v, r, sc.fn, nil, req.Out)
+	v.keys.fill(v, "KEYS", req.Keys)
+	v.argv.fill(v, "ARGV", req.Args)
+	restart = e.execute(v, r, fn, nil, req.Out)
+	v.keys.release(v, "KEYS")
+	v.argv.release(v, "ARGV")
+	e.evalVMPut(v)
+	return restart
 }
 
 // execute runs fn (with args pushed for functions) under r and writes the
-// reply.
-func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, out resp.ReplyWriter) {
+// reply, unless the run was abandoned by Run.Restart (it then returns
+// true).
+func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, out resp.ReplyWriter) (restart bool) {
 	L := v.L
 	if v.ctx.Err() != nil {
 		v.ctx.renew()
@@ -645,18 +828,23 @@ func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, 
 	v.nums = nil
 	r.start = time.Now()
 	v.run = r
-	e.cur.Store(r)
+	v.cur.Store(r)
 	defer func() {
-		e.killMu.Lock()
+		v.kmu.Lock()
 		r.state.Store(runDone)
-		e.killMu.Unlock()
-		e.cur.Store(nil)
+		v.cur.Store(nil)
+		v.kmu.Unlock()
 		if r.busy.Load() {
 			busyRuns.Add(-1)
 		}
 		v.run = nil
+		v.nums = nil
 		if p := recover(); p != nil {
 			v.broken = true
+			if r.restart {
+				restart = true
+				return
+			}
 			out.Error(noNewlines(fmt.Sprintf("ERR Error running script %s, %v", r.name, p)))
 		}
 	}()
@@ -667,17 +855,25 @@ func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, 
 	}
 	err := L.PCall(len(args), 1, v.errh)
 	if err != nil {
+		if r.restart {
+			L.SetTop(0)
+			return true
+		}
 		var obj glua.LValue = glua.LString(err.Error())
 		if ae, ok := err.(*glua.ApiError); ok {
 			obj = ae.Object
 		}
 		L.SetTop(0)
 		writeRunError(out, obj, r.name)
-		return
+		return false
 	}
 	ret := L.Get(-1)
 	L.SetTop(0)
+	if r.restart {
+		return true // the script ended before noticing the cancellation
+	}
 	writeReply(out, ret, r.resp, 0)
+	return false
 }
 
 // writeRunError writes an uncaught script error as Redis does:
@@ -714,11 +910,14 @@ func (v *vm) errHandler(L *glua.LState) int {
 	obj := L.Get(1)
 	var t *glua.LTable
 	if r := v.run; r != nil && r.state.Load() == runKilled {
-		switch r.reason {
+		v.kmu.Lock()
+		reason := r.reason
+		v.kmu.Unlock()
+		switch reason {
 		case "killed":
 			t = errorTable(L, "Script killed by user with SCRIPT KILL...")
 		default:
-			t = errorTable(L, r.reason)
+			t = errorTable(L, reason)
 		}
 	} else if tt, ok := obj.(*glua.LTable); ok {
 		t = tt

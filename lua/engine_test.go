@@ -92,10 +92,10 @@ func evalRaw(t *testing.T, e *Engine, h Host, proto int, body string, keys []str
 	w := resp.NewWriter(proto)
 	req := &Request{Host: h, Out: w}
 	for _, k := range keys {
-		req.Keys = append(req.Keys, []byte(k))
+		req.Keys = append(req.Keys, k)
 	}
 	for _, a := range args {
-		req.Args = append(req.Args, []byte(a))
+		req.Args = append(req.Args, a)
 	}
 	e.Eval(sc, req)
 	return string(w.Bytes())
@@ -373,7 +373,7 @@ func TestLua_Kill(t *testing.T) {
 	require.Eventually(t, func() bool { busy, _ := e.Busy(); return busy }, 5*time.Second, time.Millisecond)
 	assert.Equal(t, ErrUnkillable, e.Kill(true))
 	// Stop it the hard way for the test.
-	r := e.cur.Load()
+	_, r := e.oldest()
 	e.stop(r, "killed")
 	<-done
 	// A pcall cannot swallow the kill.

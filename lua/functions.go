@@ -109,9 +109,9 @@ func (e *Engine) fnVMLocked() *vm {
 		return e.fnVM
 	}
 	if e.fnVM != nil {
-		e.fnVM.close()
+		e.closeVM(e.fnVM)
 	}
-	e.fnVM = newVM(e, functionVM)
+	e.fnVM = e.openVM(functionVM)
 	e.lmu.Lock()
 	libs := make([]*Library, 0, len(e.libs))
 	for _, l := range e.libs {
@@ -271,7 +271,7 @@ func (e *Engine) FlushFunctions() {
 	e.funcs = map[string]*Function{}
 	e.lmu.Unlock()
 	if e.fnVM != nil {
-		e.fnVM.close()
+		e.closeVM(e.fnVM)
 		e.fnVM = nil
 	}
 }
@@ -322,11 +322,11 @@ func (e *Engine) FCall(f *Function, req *Request) {
 	L := v.L
 	keys := L.CreateTable(len(req.Keys), 0)
 	for i, k := range req.Keys {
-		keys.RawSetInt(i+1, glua.LString(string(k)))
+		keys.RawSetInt(i+1, glua.LString(k))
 	}
 	args := L.CreateTable(len(req.Args), 0)
 	for i, a := range req.Args {
-		args.RawSetInt(i+1, glua.LString(string(a)))
+		args.RawSetInt(i+1, glua.LString(a))
 	}
 	e.execute(v, r, f.fn, []glua.LValue{keys, args}, req.Out)
 }

@@ -100,10 +100,10 @@ func (v *vm) call(L *glua.LState, raiseErr bool) int {
 	if argc == 0 {
 		return fail("Please specify at least one argument for this redis lib call")
 	}
-	if cap(v.argv) < argc {
-		v.argv = make([][]byte, argc)
+	if cap(v.callArgs) < argc {
+		v.callArgs = make([][]byte, argc)
 	}
-	v.argv = v.argv[:argc]
+	argv := v.callArgs[:argc]
 	// Strings are passed without copying (Lua strings are immutable and
 	// commands never write to their arguments); numbers are formatted into
 	// an append-only buffer that belongs to this run. Bytes handed to a
@@ -113,18 +113,18 @@ func (v *vm) call(L *glua.LState, raiseErr bool) int {
 	for i := 1; i <= argc; i++ {
 		switch a := L.Get(i).(type) {
 		case glua.LString:
-			v.argv[i-1] = unsafe.Slice(unsafe.StringData(string(a)), len(a))
+			argv[i-1] = unsafe.Slice(unsafe.StringData(string(a)), len(a))
 		case glua.LNumber:
 			if cap(nums)-len(nums) < 32 {
 				// A new buffer: bytes handed to earlier commands of this run
 				// are never overwritten.
-				nums = make([]byte, 0, max(256, 32*(argc-i+1)))
+				nums = make([]byte, 0, max(128, 32*(argc-i+1)))
 			}
 			start := len(nums)
 			nums = appendArg(nums, float64(a))
-			v.argv[i-1] = nums[start:len(nums):len(nums)]
+			argv[i-1] = nums[start:len(nums):len(nums)]
 		default:
-			clear(v.argv)
+			clear(argv)
 			return fail("Lua redis lib command arguments must be strings or integers")
 		}
 	}
@@ -132,9 +132,9 @@ func (v *vm) call(L *glua.LState, raiseErr bool) int {
 	L.SetTop(0)
 	rb := &v.rb
 	rb.reset(r.resp)
-	r.host.Call(r, v.argv, rb)
+	r.host.Call(r, argv, rb)
 	val, isErr := rb.result()
-	clear(v.argv)
+	clear(argv)
 	if isErr && raiseErr {
 		L.Error(val, 0)
 	}

@@ -3,6 +3,8 @@ package lua
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	glua "github.com/yuin/gopher-lua"
 )
@@ -69,10 +71,76 @@ type vm struct {
 	run  *Run     // the script running, nil between runs
 	load *loadCtx // the FUNCTION LOAD in progress
 
-	argv   [][]byte
-	nums   []byte // number arguments of the current run (see call)
-	rb     replyBuilder
-	broken bool // a Go panic escaped the VM: do not reuse it
+	// cur is run for other goroutines (SCRIPT KILL, busy state); kmu
+	// orders a kill against the end of the run.
+	cur atomic.Pointer[Run]
+	kmu sync.Mutex
+
+	gen  uint64                      // Engine.gen when started (eval interpreters)
+	fns  map[*Script]*glua.LFunction // scripts instantiated here
+	keys arraySlot                   // the KEYS table, reused across runs
+	argv arraySlot                   // the ARGV table, reused across runs
+
+	callArgs [][]byte // redis.call's argument vector, reused
+	nums     []byte   // number arguments of the current run (see call)
+	rb       replyBuilder
+	broken   bool // a Go panic escaped the VM: do not reuse it
+}
+
+// arraySlot is a global array of strings (KEYS, ARGV) refilled for each
+// run. Scripts may modify the table; a table that is no longer exactly
+// the n strings it was given is replaced rather than reused.
+type arraySlot struct {
+	t     *glua.LTable
+	n     int
+	bytes int
+}
+
+// maxReusedArray bounds the arrays an interpreter keeps between runs:
+// bigger ones are released so that an idle interpreter pins no large
+// arguments.
+const (
+	maxReusedArrayLen   = 64
+	maxReusedArrayBytes = 64 << 10
+)
+
+// fill stores items as the global name.
+func (a *arraySlot) fill(v *vm, name string, items []string) {
+	t := a.t
+	if t == nil || t.Metatable != glua.LNil || !onlyArray(t, a.n) {
+		t = v.L.CreateTable(len(items), 0)
+		a.t, a.n = t, 0
+		v.realG.RawSetString(name, t)
+	}
+	size := 0
+	for i, s := range items {
+		t.RawSetInt(i+1, glua.LString(s))
+		size += len(s)
+	}
+	for i := len(items); i < a.n; i++ {
+		t.RawSetInt(i+1, glua.LNil)
+	}
+	a.n, a.bytes = len(items), size
+}
+
+// release drops the table after a run when it is too big to keep.
+func (a *arraySlot) release(v *vm, name string) {
+	if a.n > maxReusedArrayLen || a.bytes > maxReusedArrayBytes {
+		a.t, a.n, a.bytes = nil, 0, 0
+		v.realG.RawSetString(name, glua.LNil)
+	}
+}
+
+// onlyArray reports whether t holds nothing beyond its first n array
+// slots (a script may have added keys to it).
+func onlyArray(t *glua.LTable, n int) bool {
+	var k glua.LValue
+	if n == 0 {
+		k, _ = t.Next(glua.LNil)
+	} else {
+		k, _ = t.Next(glua.LNumber(n))
+	}
+	return k == glua.LNil
 }
 
 func newVM(e *Engine, kind vmKind) *vm {
@@ -82,7 +150,7 @@ func newVM(e *Engine, kind vmKind) *vm {
 		RegistrySize:    1024 * 4,
 		RegistryMaxSize: 1024 * 256,
 	})
-	v := &vm{L: L, e: e, kind: kind, ro: map[*glua.LTable]struct{}{}}
+	v := &vm{L: L, e: e, kind: kind, ro: map[*glua.LTable]struct{}{}, fns: map[*Script]*glua.LFunction{}}
 	v.rb.v = v
 	for _, open := range []struct {
 		name string
@@ -244,16 +312,6 @@ func (v *vm) newFunction(p *glua.FunctionProto) *glua.LFunction {
 	fn := v.L.NewFunctionFromProto(p)
 	fn.Env = v.env
 	return fn
-}
-
-// setArray stores a Lua array of strings as the global name (KEYS, ARGV),
-// bypassing the read-only protection as Redis does.
-func (v *vm) setArray(name string, items [][]byte) {
-	t := v.L.CreateTable(len(items), 0)
-	for i, b := range items {
-		t.RawSetInt(i+1, glua.LString(string(b)))
-	}
-	v.realG.RawSetString(name, t)
 }
 
 func luaReadonly(L *glua.LState) int {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -52,6 +53,9 @@ var (
 // scripts' commands run on.
 type scripting struct {
 	eng *lua.Engine
+	// restarts counts shard-locked scripts run again in the exclusive
+	// section.
+	restarts atomic.Int64
 }
 
 var (
@@ -504,6 +508,7 @@ func (x *Exec) runScript(call *scriptCall, sc *lua.Script, f *lua.Function, ro b
 	} else if st.eng.Eval(sc, &call.req) {
 		// It touched what it did not lock, before writing: run it again
 		// in the exclusive section.
+		st.restarts.Add(1)
 		x.c.NoPropagate = false
 		x.c.Unlock()
 		x.c.Exclusive()

@@ -15,6 +15,7 @@ import (
 	"github.com/embedis/embedis/internal/rconv"
 	"github.com/embedis/embedis/keyspace"
 	"github.com/embedis/embedis/resp"
+	"github.com/embedis/embedis/types"
 )
 
 // The CONFIG parameter table.
@@ -112,6 +113,32 @@ func (p *confParam) alias(names ...string) *confParam {
 func (p *confParam) onSet(f func(st *serverState, s *Store, v string)) *confParam {
 	p.apply = f
 	return p
+}
+
+// encLimitMu serializes read-modify-write updates of types' limits.
+var encLimitMu sync.Mutex
+
+// encLimit applies an encoding threshold (hash-max-listpack-entries and
+// friends) through types.SetLimits. The collection types read their
+// thresholds from one process-wide value, so CONFIG SET on any Store
+// changes them for every Store of the process; a Store that starts with
+// the default leaves them alone, one configured otherwise at startup
+// applies its value.
+func encLimit(def string, set func(l *types.Limits, n int)) func(*serverState, *Store, string) {
+	return func(_ *serverState, s *Store, v string) {
+		if s == nil && v == def {
+			return
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return
+		}
+		encLimitMu.Lock()
+		defer encLimitMu.Unlock()
+		l := types.CurrentLimits()
+		set(&l, int(min(n, math.MaxInt)))
+		types.SetLimits(l)
+	}
 }
 
 const (
@@ -243,16 +270,24 @@ func init() {
 	cInt("auto-aof-rewrite-percentage", "100", 0, intMax)
 	cMem("auto-aof-rewrite-min-size", "67108864", 0, llongMax)
 
-	// Encodings (reported by OBJECT ENCODING).
-	cMem("hash-max-listpack-entries", "512", 0, llongMax).alias("hash-max-ziplist-entries")
-	cMem("hash-max-listpack-value", "64", 0, llongMax).alias("hash-max-ziplist-value")
+	// Encodings (reported by OBJECT ENCODING). The hash, set and zset
+	// thresholds are honoured process-wide (see encLimit).
+	cMem("hash-max-listpack-entries", "512", 0, llongMax).alias("hash-max-ziplist-entries").
+		onSet(encLimit("512", func(l *types.Limits, n int) { l.HashMaxListpackEntries = n }))
+	cMem("hash-max-listpack-value", "64", 0, llongMax).alias("hash-max-ziplist-value").
+		onSet(encLimit("64", func(l *types.Limits, n int) { l.HashMaxListpackValue = n }))
 	cInt("list-max-listpack-size", "-2", intMin, intMax).alias("list-max-ziplist-size")
 	cInt("list-compress-depth", "0", 0, intMax)
-	cMem("set-max-intset-entries", "512", 0, llongMax)
-	cMem("set-max-listpack-entries", "128", 0, llongMax)
-	cMem("set-max-listpack-value", "64", 0, llongMax)
-	cMem("zset-max-listpack-entries", "128", 0, llongMax).alias("zset-max-ziplist-entries")
-	cMem("zset-max-listpack-value", "64", 0, llongMax).alias("zset-max-ziplist-value")
+	cMem("set-max-intset-entries", "512", 0, llongMax).
+		onSet(encLimit("512", func(l *types.Limits, n int) { l.SetMaxIntsetEntries = n }))
+	cMem("set-max-listpack-entries", "128", 0, llongMax).
+		onSet(encLimit("128", func(l *types.Limits, n int) { l.SetMaxListpackEntries = n }))
+	cMem("set-max-listpack-value", "64", 0, llongMax).
+		onSet(encLimit("64", func(l *types.Limits, n int) { l.SetMaxListpackValue = n }))
+	cMem("zset-max-listpack-entries", "128", 0, llongMax).alias("zset-max-ziplist-entries").
+		onSet(encLimit("128", func(l *types.Limits, n int) { l.ZSetMaxListpackEntries = n }))
+	cMem("zset-max-listpack-value", "64", 0, llongMax).alias("zset-max-ziplist-value").
+		onSet(encLimit("64", func(l *types.Limits, n int) { l.ZSetMaxListpackValue = n }))
 	cMem("hll-sparse-max-bytes", "3000", 0, llongMax)
 	cMem("stream-node-max-bytes", "4096", 0, llongMax)
 	cInt("stream-node-max-entries", "100", 0, llongMax)

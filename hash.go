@@ -442,31 +442,34 @@ func hrandCount(c *keyspace.Ctx, db int, key string, count int64) ([]HField, err
 		return nil, nil
 	}
 	size := h.Len()
-	pair := func(slot int) HField {
-		f, v, _ := h.At(slot)
-		return HField{f, v}
+	var out []HField
+	add := func(slots []int) {
+		h.AtSlots(slots, func(f, v string, _ int64) { out = append(out, HField{f, v}) })
 	}
 	if count < 0 || count == 1 {
 		n := count
 		if n < 0 {
 			n = -n
 		}
-		out := make([]HField, 0, min(n, 1<<16))
-		for ; n > 0; n-- {
-			out = append(out, pair(h.RandomSlot()))
+		out = make([]HField, 0, min(n, 1<<16))
+		slots := make([]int, min(n, 1<<16))
+		for n > 0 {
+			batch := slots[:min(n, int64(len(slots)))]
+			for i := range batch {
+				batch[i] = h.RandomSlot()
+			}
+			add(batch)
+			n -= int64(len(batch))
 		}
 		return out, nil
 	}
-	out := make([]HField, 0, min(int(count), size))
 	if count >= int64(size) {
-		for i := 0; i < size; i++ {
-			out = append(out, pair(i))
-		}
+		out = make([]HField, 0, size)
+		h.Each(func(f, v string, _ int64) bool { out = append(out, HField{f, v}); return true })
 		return out, nil
 	}
-	for _, s := range h.SampleSlots(int(count)) {
-		out = append(out, pair(s))
-	}
+	out = make([]HField, 0, count)
+	add(h.SampleSlots(int(count)))
 	return out, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -52,6 +53,9 @@ var (
 // scripts' commands run on.
 type scripting struct {
 	eng *lua.Engine
+	// restarts counts shard-locked scripts run again in the exclusive
+	// section.
+	restarts atomic.Int64
 }
 
 var (
@@ -210,8 +214,7 @@ func (h *scriptHost) Call(r *lua.Run, args [][]byte, w resp.ReplyWriter) {
 	}
 	h.c.NoPropagate = r.Repl()&lua.ReplAOF == 0
 	h.x = Exec{s: h.s, sess: h.sess, c: h.c, w: w, args: args, db: h.sess.db, cmd: cmd}
-	cmd.run(&h.x)
-	h.x = Exec{}
+	cmd.run(&h.x) // h.x is cleared when the call goes back to its pool
 }
 
 // scriptKeyless lists the commands without keys a shard-locked script may
@@ -291,9 +294,16 @@ type scriptCall struct {
 	strs []string // KEYS and ARGV (the RESP path copies them here)
 	lock []string // the keys to lock: KEYS plus literal keys
 	nums []byte   // formatted number arguments (Go API)
-	c    keyspace.Ctx
-	sink valueSink
-	xbuf Exec
+	// scratch is lua.Request.Scratch, reused by the calls of the pool.
+	// It is lent only when the unit's effects are delivered before the
+	// call goes back to the pool: always for the Go API (unit set), for
+	// RESP commands when the script's shard locks are released (and its
+	// records journaled) in runScript.
+	scratch []byte
+	unit    bool
+	c       keyspace.Ctx
+	sink    valueSink
+	xbuf    Exec
 }
 
 var scriptCallPool = sync.Pool{New: func() any { return new(scriptCall) }}
@@ -308,18 +318,24 @@ func getScriptCall(s *Store) *scriptCall {
 }
 
 func putScriptCall(sc *scriptCall) {
-	sc.host = scriptHost{}
-	sc.req = lua.Request{}
-	clear(sc.strs)
-	sc.strs = sc.strs[:0]
-	clear(sc.lock)
-	sc.lock = sc.lock[:0]
-	sc.nums = nil
-	sc.sink.reset()
-	sc.xbuf = Exec{}
 	if cap(sc.strs) > 256 || cap(sc.lock) > 256 {
 		return
 	}
+	// Drop what could pin the caller's memory; the rest is overwritten by
+	// the next call.
+	sc.host.x.args, sc.host.x.w = nil, nil
+	sc.host.locked = nil
+	sc.req.Keys, sc.req.Args, sc.req.Out, sc.req.Command = nil, nil, nil, nil
+	clear(sc.strs)
+	sc.strs = sc.strs[:0]
+	if len(sc.lock) > 0 {
+		clear(sc.lock)
+		sc.lock = sc.lock[:0]
+	}
+	sc.nums = nil
+	sc.unit = false
+	sc.sink.reset()
+	sc.xbuf.w, sc.xbuf.args = nil, nil
 	scriptCallPool.Put(sc)
 }
 
@@ -476,18 +492,31 @@ func (x *Exec) runScript(call *scriptCall, sc *lua.Script, f *lua.Function, ro b
 		x.c.Exclusive()
 	}
 	call.sess.db = x.db
-	call.host = scriptHost{s: x.s, c: x.c, sess: call.sess, oom: oom, mode: mode, locked: lock}
-	call.req = lua.Request{Keys: keys, Args: args, ReadOnly: ro, Host: &call.host, Out: x.w, Command: x.args}
+	h := &call.host
+	h.s, h.c, h.sess, h.oom, h.mode, h.locked = x.s, x.c, call.sess, oom, mode, lock
+	req := &call.req
+	req.Keys, req.Args, req.ReadOnly, req.Host, req.Out, req.Command = keys, args, ro, h, x.w, x.args
+	req.Scratch = nil
+	if call.unit || mode == modeShards {
+		if call.scratch == nil {
+			call.scratch = make([]byte, 0, 256)
+		}
+		req.Scratch = call.scratch
+	}
 	if sc == nil {
 		st.eng.FCall(f, &call.req)
 	} else if st.eng.Eval(sc, &call.req) {
 		// It touched what it did not lock, before writing: run it again
 		// in the exclusive section.
+		st.restarts.Add(1)
 		x.c.NoPropagate = false
 		x.c.Unlock()
 		x.c.Exclusive()
 		call.sess.db = x.db
 		call.host.mode, call.host.locked = modeExclusive, nil
+		if !call.unit {
+			call.req.Scratch = nil
+		}
 		st.eng.Eval(sc, &call.req)
 		mode = modeExclusive
 	}
@@ -694,13 +723,14 @@ func (d *DB) fcall(ctx context.Context, name string, ro bool, keys []string, arg
 // database with a RESP3 reply, as DB.Do does, and returns the reply.
 func (d *DB) runUnit(sc *lua.Script, f *lua.Function, ro bool, keys []string, args []any) (Value, error) {
 	call := getScriptCall(d.s)
+	call.unit = true
 	a := call.goArgs(args)
 	c := &call.c
 	d.s.ks.Begin(c)
 	c.BorrowedKeys = true
 	call.sink.proto = 3
 	x := &call.xbuf
-	*x = Exec{s: d.s, c: c, w: &call.sink, db: d.idx}
+	x.s, x.c, x.w, x.db, x.sess, x.args, x.cmd = d.s, c, &call.sink, d.idx, nil, nil, nil
 	x.runScript(call, sc, f, ro, keys, a)
 	c.EndExclusive()
 	c.Finish()
@@ -726,8 +756,11 @@ type valueSink struct {
 var _ resp.ReplyWriter = (*valueSink)(nil)
 
 func (s *valueSink) reset() {
-	s.v, s.set, s.agg = resp.Value{}, false, false
-	if s.vw != nil {
+	if s.set {
+		s.v, s.set = resp.Value{}, false
+	}
+	if s.agg {
+		s.agg = false
 		s.vw.Reset()
 	}
 }

@@ -74,8 +74,7 @@ func encodeHash(key string, v any, emit func(args ...string)) {
 	args := []string{"HSET", key}
 	ttls := map[int64][]string{}
 	var order []int64
-	for i := 0; i < h.Len(); i++ {
-		f, val, exp := h.At(i)
+	h.Each(func(f, val string, exp int64) bool {
 		args = append(args, f, val)
 		if exp != 0 {
 			if _, ok := ttls[exp]; !ok {
@@ -87,7 +86,8 @@ func encodeHash(key string, v any, emit func(args ...string)) {
 			emit(args...)
 			args = []string{"HSET", key}
 		}
-	}
+		return true
+	})
 	if len(args) > 2 {
 		emit(args...)
 	}

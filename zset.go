@@ -113,14 +113,6 @@ func zsetWrite(c *keyspace.Ctx, db int, key string) (*keyspace.Entry, *types.ZSe
 	return e, objOf[*types.ZSet](e), nil
 }
 
-// ownMember returns a member string the set may keep.
-func ownMember(c *keyspace.Ctx, m string) string {
-	if c.BorrowedKeys {
-		return strings.Clone(m)
-	}
-	return m
-}
-
 // zaddResult is what ZADD did.
 type zaddResult struct {
 	added, updated int
@@ -172,7 +164,11 @@ func zaddOp(c *keyspace.Ctx, db int, key string, f zaddFlags, pairs []Z) (zaddRe
 				res.updated++
 			}
 		case !f.xx:
-			z.Insert(ownMember(c, p.Member), s)
+			if c.BorrowedKeys {
+				z.InsertCopy(p.Member, s) // copied only if kept as a string
+			} else {
+				z.Insert(p.Member, s)
+			}
 			res.added++
 			res.processed, res.score = true, s
 		}
@@ -1572,11 +1568,11 @@ func zrandOp(c *keyspace.Ctx, db int, key string, count int64) ([]Z, error) {
 	}
 	n := z.Len()
 	if count < 0 {
-		out := make([]Z, -count)
-		for i := range out {
-			out[i] = z.At(rand.IntN(n))
+		ranks := make([]int, -count)
+		for i := range ranks {
+			ranks[i] = rand.IntN(n)
 		}
-		return out, nil
+		return z.AtRanks(ranks), nil
 	}
 	if count == 1 {
 		return []Z{z.At(rand.IntN(n))}, nil
@@ -1609,11 +1605,7 @@ func zrandOp(c *keyspace.Ctx, db int, key string, count int64) ([]Z, error) {
 	if z.IsListpack() {
 		slices.Sort(ranks) // a listpack sample comes out in order
 	}
-	out := make([]Z, k)
-	for i, r := range ranks {
-		out[i] = z.At(r)
-	}
-	return out, nil
+	return z.AtRanks(ranks), nil
 }
 
 // ZRandMember returns a random member (ZRANDMEMBER key), or Nil for a

@@ -200,3 +200,66 @@ func heapNow() int64 {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
 }
+
+// BenchmarkSmallCollectionOps measures single-element commands on small
+// collections (1,000 keys of 10 elements, or of 100 with the /100 suffix)
+// through the typed API: overwriting a hash field, reading one, updating
+// a member's score, reading a score and a rank.
+func BenchmarkSmallCollectionOps(b *testing.B) {
+	for _, per := range []int{10, 100} {
+		const keys = 1000
+		s := embedis.MustOpen(nil)
+		hkeys := make([]string, keys)
+		zkeys := make([]string, keys)
+		fields := make([]string, per)
+		for j := range fields {
+			fields[j] = "member" + strconv.Itoa(j)
+		}
+		for i := 0; i < keys; i++ {
+			hkeys[i] = "h:" + strconv.Itoa(i)
+			zkeys[i] = "z:" + strconv.Itoa(i)
+			for j := 0; j < per; j++ {
+				s.HSet(hkeys[i], fields[j], "value")
+				s.ZAdd(zkeys[i], nil, embedis.Z{Score: float64(j), Member: fields[j]})
+			}
+		}
+		suffix := "/" + strconv.Itoa(per)
+		pick := func(i int) (int, string) { return i % keys, fields[(i/keys+i*7)%per] }
+		b.Run("HSET"+suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				k, f := pick(i)
+				s.HSet(hkeys[k], f, "other")
+			}
+		})
+		b.Run("HGET"+suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				k, f := pick(i)
+				s.HGet(hkeys[k], f)
+			}
+		})
+		b.Run("ZADD"+suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				k, f := pick(i)
+				s.ZAdd(zkeys[k], nil, embedis.Z{Score: float64(i % (2 * per)), Member: f})
+			}
+		})
+		b.Run("ZSCORE"+suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				k, f := pick(i)
+				s.ZScore(zkeys[k], f)
+			}
+		})
+		b.Run("ZRANK"+suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				k, f := pick(i)
+				s.ZRank(zkeys[k], f)
+			}
+		})
+		s.Close()
+	}
+}

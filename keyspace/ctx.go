@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"strings"
+	"sync"
 )
 
 // Record is one effect of a write, as the command that reproduces it
@@ -69,7 +70,8 @@ type Ctx struct {
 	lastHash uint64
 
 	records []Record
-	jtoken  uint64 // token of the last Journal call, 0 = none
+	js      *journalScratch // backs records while the unit has any
+	jtoken  uint64          // token of the last Journal call, 0 = none
 	events  []Event
 	ready   []dbKey
 	wakeAll bool
@@ -456,8 +458,21 @@ func (c *Ctx) Journaling() bool {
 	return !c.Loading && c.hooks != nil && c.hooks.Journal != nil
 }
 
+// journalScratch holds a unit's records and their argument lists between
+// Propagate and the Journal hook. A unit borrows one from journalPool on
+// its first record and returns it in Finish, so a write allocates nothing
+// for its record (the typed API builds a fresh Ctx per call).
+type journalScratch struct {
+	recs []Record
+	args []string
+}
+
+var journalPool = sync.Pool{New: func() any {
+	return &journalScratch{recs: make([]Record, 0, 4), args: make([]string, 0, 16)}
+}}
+
 // Propagate records the effect of a write as a command. The strings must
-// stay valid until Finish returns.
+// stay valid until Finish returns; the argument list itself is copied.
 func (c *Ctx) Propagate(db int, args ...string) {
 	if c.NoPropagate {
 		return
@@ -469,7 +484,15 @@ func (c *Ctx) propagate(db int, args ...string) {
 	if !c.Journaling() {
 		return
 	}
-	c.records = append(c.records, Record{DB: db, Args: args})
+	if c.js == nil {
+		c.js = journalPool.Get().(*journalScratch)
+		if len(c.records) == 0 {
+			c.records = c.js.recs[:0]
+		}
+	}
+	n := len(c.js.args)
+	c.js.args = append(c.js.args, args...)
+	c.records = append(c.records, Record{DB: db, Args: c.js.args[n:len(c.js.args):len(c.js.args)]})
 }
 
 // journal hands the records gathered so far to the journal hook while the
@@ -486,6 +509,10 @@ func (c *Ctx) journal() {
 	}
 	clear(c.records)
 	c.records = c.records[:0]
+	if c.js != nil {
+		clear(c.js.args)
+		c.js.args = c.js.args[:0]
+	}
 }
 
 // Records returns the effects recorded so far.
@@ -508,6 +535,16 @@ func (c *Ctx) SignalReady(db int, key string) {
 // passed in are reused.
 func (c *Ctx) Finish() {
 	c.journal()
+	if js := c.js; js != nil {
+		// give the record buffers back (keeping them if they grew large
+		// would pin memory in the pool)
+		c.js = nil
+		if cap(c.records) <= 64 && cap(js.args) <= 256 {
+			js.recs = c.records[:0]
+			journalPool.Put(js)
+		}
+		c.records = nil
+	}
 	if c.wrote {
 		c.wrote = false
 		if f := c.ks.afterWrite.Load(); f != nil {

@@ -523,6 +523,8 @@ type Run struct {
 	// restart is set by Restart (on the run's own goroutine).
 	restart bool
 	memAt   uint64 // live heap at the run's first check
+	// seq tells the runs of one interpreter apart (a Run is reused).
+	seq uint64
 }
 
 const (
@@ -630,41 +632,64 @@ func (r *Run) Restart() bool {
 	return true
 }
 
-// runs calls fn for every script or function in progress.
-func (e *Engine) runs(fn func(v *vm, r *Run)) {
+// runInfo is a snapshot of a run in progress.
+type runInfo struct {
+	v     *vm
+	seq   uint64
+	eval  bool
+	name  string
+	start time.Time
+	busy  bool
+	args  []string
+}
+
+// runs returns a snapshot of every script and function in progress
+// (withArgs: with their command).
+func (e *Engine) runs(withArgs bool) []runInfo {
+	var out []runInfo
 	e.vmsMu.Lock()
 	defer e.vmsMu.Unlock()
 	for v := range e.vms {
+		v.kmu.Lock()
 		if r := v.cur.Load(); r != nil && r.state.Load() != runDone {
-			fn(v, r)
+			ri := runInfo{v: v, seq: r.seq, eval: r.eval, name: r.name, start: r.start, busy: r.busy.Load()}
+			if withArgs {
+				for _, a := range r.args {
+					ri.args = append(ri.args, string(a))
+				}
+			}
+			out = append(out, ri)
 		}
+		v.kmu.Unlock()
 	}
+	return out
 }
 
 // oldest returns the run in progress that started first: the one SCRIPT
 // KILL, FUNCTION KILL and FUNCTION STATS are about (Redis runs one script
 // at a time; embedis runs scripts on disjoint keys in parallel, and the
 // long-running one is the oldest).
-func (e *Engine) oldest() (*vm, *Run) {
-	var ov *vm
-	var or *Run
-	e.runs(func(v *vm, r *Run) {
-		if or == nil || r.start.Before(or.start) {
-			ov, or = v, r
+func (e *Engine) oldest(withArgs bool) (runInfo, bool) {
+	var o runInfo
+	found := false
+	for _, ri := range e.runs(withArgs) {
+		if !found || ri.start.Before(o.start) {
+			o, found = ri, true
 		}
-	})
-	return ov, or
+	}
+	return o, found
 }
 
 // Busy reports whether a script runs past busy-reply-threshold, and the
 // -BUSY error other clients get (the FUNCTION variant for FCALL).
 func (e *Engine) Busy() (bool, string) {
-	var busy *Run
-	e.runs(func(_ *vm, r *Run) {
-		if r.busy.Load() && (busy == nil || r.start.Before(busy.start)) {
-			busy = r
+	var busy *runInfo
+	all := e.runs(false)
+	for i := range all {
+		if all[i].busy && (busy == nil || all[i].start.Before(busy.start)) {
+			busy = &all[i]
 		}
-	})
+	}
 	if busy == nil {
 		return false, ""
 	}
@@ -678,13 +703,15 @@ func (e *Engine) Busy() (bool, string) {
 // (FUNCTION KILL) if it has not written. It returns "" on success or
 // the error reply.
 func (e *Engine) Kill(eval bool) string {
-	v, r := e.oldest()
-	if r == nil {
+	ri, ok := e.oldest(false)
+	if !ok {
 		return ErrNotBusy
 	}
+	v := ri.v
 	v.kmu.Lock()
 	defer v.kmu.Unlock()
-	if v.cur.Load() != r || r.state.Load() == runDone {
+	r := v.cur.Load()
+	if r == nil || r.seq != ri.seq || r.state.Load() == runDone {
 		return ErrNotBusy
 	}
 	if r.state.Load() == runDirty {
@@ -710,10 +737,15 @@ func (e *Engine) Kill(eval bool) string {
 // Abort stops every running script and function whether or not it has
 // written (SHUTDOWN NOSAVE): their callers get the killed error.
 func (e *Engine) Abort() {
-	var all []*Run
-	e.runs(func(_ *vm, r *Run) { all = append(all, r) })
-	for _, r := range all {
-		e.stop(r, "killed")
+	for _, ri := range e.runs(false) {
+		v := ri.v
+		v.kmu.Lock()
+		if r := v.cur.Load(); r != nil && r.seq == ri.seq && r.state.Load() != runDone {
+			r.state.Store(runKilled)
+			r.reason = "killed"
+			v.ctx.cancel()
+		}
+		v.kmu.Unlock()
 	}
 }
 
@@ -731,15 +763,11 @@ type RunningScript struct {
 
 // Running returns the script or function in progress, if any.
 func (e *Engine) Running() (RunningScript, bool) {
-	_, r := e.oldest()
-	if r == nil {
+	ri, ok := e.oldest(true)
+	if !ok {
 		return RunningScript{}, false
 	}
-	rs := RunningScript{Eval: r.eval, Name: r.name, Duration: time.Since(r.start)}
-	for _, a := range r.args {
-		rs.Command = append(rs.Command, string(a))
-	}
-	return rs, true
+	return RunningScript{Eval: ri.eval, Name: ri.name, Duration: time.Since(ri.start), Command: ri.args}, true
 }
 
 // Request is one EVAL or FCALL invocation.
@@ -757,25 +785,56 @@ type Request struct {
 	Command [][]byte
 	// AllowOOM is the caller's CLIENT_ALLOW_OOM (replication, AOF).
 	AllowOOM bool
+	// Scratch, if not nil, is where the engine formats the numbers a
+	// script passes to redis.call. The bytes are handed to commands (and
+	// may end up in journal records), so the caller must not reuse the
+	// buffer before the unit's effects are delivered.
+	Scratch []byte
 }
 
-// prepare does scriptPrepareForRun's checks and builds the Run. It writes
-// the error reply and returns nil when the script may not run.
-func (e *Engine) prepare(req *Request, name string, flags Flags, eval bool) *Run {
+// check does scriptPrepareForRun's checks. It writes the error reply and
+// returns false when the script may not run.
+func (e *Engine) check(req *Request, flags Flags) bool {
 	if flags&FlagCompat == 0 {
 		if flags&FlagNoWrites == 0 && req.ReadOnly {
 			req.Out.Error(ErrROScript)
-			return nil
+			return false
 		}
 		if !req.AllowOOM && flags&(FlagAllowOOM|FlagNoWrites) == 0 && req.Host.OOM() {
 			req.Out.Error(ErrScriptOOM)
-			return nil
+			return false
 		}
 	}
-	r := &Run{e: e, host: req.Host, name: name, eval: eval, resp: 2, repl: ReplAll, args: req.Command}
+	return true
+}
+
+// begin starts a run on v: its Run is reused from run to run, and other
+// goroutines read it only under v.kmu.
+func (v *vm) begin(req *Request, name string, flags Flags, eval bool) *Run {
+	r := &v.runBuf
+	v.kmu.Lock()
+	r.e, r.host, r.v = v.e, req.Host, v
+	r.name, r.eval, r.args = name, eval, req.Command
 	r.ro = ReadOnlyRun(flags, req.ReadOnly)
 	r.oom = req.AllowOOM || (flags&FlagCompat == 0 && flags&FlagAllowOOM != 0)
+	r.resp, r.repl = 2, ReplAll
+	r.state.Store(runClean)
+	r.busy.Store(false)
+	r.reason, r.restart, r.memAt = "", false, 0
+	r.seq++
+	r.start = time.Now()
+	v.cur.Store(r)
+	v.kmu.Unlock()
 	return r
+}
+
+// end finishes the run: SCRIPT KILL no longer sees it.
+func (v *vm) end(r *Run) {
+	v.kmu.Lock()
+	r.state.Store(runDone)
+	v.cur.Store(nil)
+	r.host, r.args = nil, nil
+	v.kmu.Unlock()
 }
 
 // ReadOnlyRun reports whether a script with flags, called by an _RO
@@ -793,8 +852,7 @@ func ReadOnlyRun(flags Flags, roCommand bool) bool {
 // It returns true, having written nothing, when the host abandoned the
 // run with Run.Restart; the caller then runs the script again.
 func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
-	r := e.prepare(req, sc.SHA, sc.Flags, true)
-	if r == nil {
+	if !e.check(req, sc.Flags) {
 		return false
 	}
 	v := e.evalVMGet()
@@ -808,7 +866,8 @@ func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
 	}
 	v.keys.fill(v, "KEYS", req.Keys)
 	v.argv.fill(v, "ARGV", req.Args)
-	restart = e.execute(v, r, fn, nil, req.Out)
+	v.nums = req.Scratch[:0]
+	restart = e.execute(v, v.begin(req, sc.SHA, sc.Flags, true), fn, nil, req.Out)
 	v.keys.release(v, "KEYS")
 	v.argv.release(v, "ARGV")
 	e.evalVMPut(v)
@@ -824,17 +883,11 @@ func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, 
 		v.ctx.renew()
 	}
 	v.ctx.n = hookEvery
-	r.v = v
-	v.nums = nil
-	r.start = time.Now()
 	v.run = r
-	v.cur.Store(r)
 	defer func() {
-		v.kmu.Lock()
-		r.state.Store(runDone)
-		v.cur.Store(nil)
-		v.kmu.Unlock()
-		if r.busy.Load() {
+		busy := r.busy.Load()
+		v.end(r)
+		if busy {
 			busyRuns.Add(-1)
 		}
 		v.run = nil

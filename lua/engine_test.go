@@ -373,8 +373,7 @@ func TestLua_Kill(t *testing.T) {
 	require.Eventually(t, func() bool { busy, _ := e.Busy(); return busy }, 5*time.Second, time.Millisecond)
 	assert.Equal(t, ErrUnkillable, e.Kill(true))
 	// Stop it the hard way for the test.
-	_, r := e.oldest()
-	e.stop(r, "killed")
+	e.Abort()
 	<-done
 	// A pcall cannot swallow the kill.
 	sc, _ = e.Load("while true do pcall(function() while true do end end) end", false)

@@ -308,8 +308,7 @@ func (e *Engine) LookupFunction(name string) *Function {
 // FCall runs a function (FCALL, FCALL_RO) and writes its reply to
 // req.Out. The caller provides atomicity.
 func (e *Engine) FCall(f *Function, req *Request) {
-	r := e.prepare(req, f.Name, f.Flags, false)
-	if r == nil {
+	if !e.check(req, f.Flags) {
 		return
 	}
 	e.fmu.Lock()
@@ -328,7 +327,7 @@ func (e *Engine) FCall(f *Function, req *Request) {
 	for i, a := range req.Args {
 		args.RawSetInt(i+1, glua.LString(a))
 	}
-	e.execute(v, r, f.fn, []glua.LValue{keys, args}, req.Out)
+	e.execute(v, v.begin(req, f.Name, f.Flags, false), f.fn, []glua.LValue{keys, args}, req.Out)
 }
 
 // registerFunction is redis.register_function, available while a

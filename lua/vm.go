@@ -73,8 +73,9 @@ type vm struct {
 
 	// cur is run for other goroutines (SCRIPT KILL, busy state); kmu
 	// orders a kill against the end of the run.
-	cur atomic.Pointer[Run]
-	kmu sync.Mutex
+	cur    atomic.Pointer[Run]
+	kmu    sync.Mutex
+	runBuf Run // the Run of every script on this interpreter
 
 	gen  uint64                      // Engine.gen when started (eval interpreters)
 	fns  map[*Script]*glua.LFunction // scripts instantiated here
@@ -114,8 +115,13 @@ func (a *arraySlot) fill(v *vm, name string, items []string) {
 	}
 	size := 0
 	for i, s := range items {
-		t.RawSetInt(i+1, glua.LString(s))
 		size += len(s)
+		if i < a.n {
+			if old, ok := t.RawGetInt(i + 1).(glua.LString); ok && string(old) == s {
+				continue // the same value as last run: keep it boxed
+			}
+		}
+		t.RawSetInt(i+1, glua.LString(s))
 	}
 	for i := len(items); i < a.n; i++ {
 		t.RawSetInt(i+1, glua.LNil)

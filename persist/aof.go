@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,33 +86,59 @@ func (o *AOFOptions) defaults() {
 }
 
 // AOF is an open append-only log.
+//
+// Appended records are encoded into fixed-size chunks under one short
+// critical section (no reallocation, no copying of earlier data); filled
+// chunks wait in a list for the background writer, which takes the whole
+// list at once, writes it outside the mutex and recycles the chunks.
 type AOF struct {
 	opts AOFOptions
-	dir  string // Dir/DirName
+	dir  string
 
 	mu       sync.Mutex
+	cur      []byte   // the chunk being filled
+	full     [][]byte // filled chunks not yet written, in order
+	pending  int      // bytes in full and cur
+	seq      uint64   // Append calls so far (the last token)
+	curDB    int      // database of the last record (SELECT when it changes)
+	kicked   bool     // the writer was woken for a large backlog
+	flushing bool     // a goroutine is writing/fsyncing outside mu
+	written  uint64   // records handed to the OS
+	synced   uint64   // records fsynced
+	spare    [][]byte // written chunks kept for reuse
+	batch    [][]byte // the chunk list not in use (swapped with full)
 	cond     *sync.Cond
-	buf      []byte // encoded records not yet written
-	seq      uint64 // Append calls so far (the last token)
-	written  uint64 // records handed to the OS
-	synced   uint64 // records fsynced
-	flushing bool   // a goroutine is writing/fsyncing outside mu
-	curDB    int    // database of the last record (SELECT when it changes)
 	f        *os.File
 	man      manifest
 	size     int64 // bytes in the current incremental file
 	err      error // sticky write error (aof_last_write_status)
 	closed   bool
 
+	kick chan struct{}
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
+
+const (
+	// chunkSize is the unit of the append buffer.
+	chunkSize = 64 << 10
+	// maxSpare bounds the chunks kept for reuse (4 MiB).
+	maxSpare = 64
+	// kickBytes wakes the background writer before its next tick.
+	kickBytes = 1 << 20
+	// maxPending makes writers wait (in Sync, holding no lock) for the
+	// disk when this much is buffered, so the buffer stays bounded.
+	maxPending = 64 << 20
+	// throttleBit marks a token whose Sync must wait for the write.
+	throttleBit = 1 << 63
+)
 
 // OpenAOF opens (creating if needed) the log in opts.Dir/opts.DirName.
 // Call Load before appending to replay what it holds.
 func OpenAOF(opts AOFOptions) (*AOF, error) {
 	opts.defaults()
-	a := &AOF{opts: opts, dir: filepath.Join(opts.Dir, opts.DirName), curDB: -1, stop: make(chan struct{})}
+	a := &AOF{opts: opts, dir: filepath.Join(opts.Dir, opts.DirName), curDB: -1,
+		stop: make(chan struct{}), kick: make(chan struct{}, 1)}
 	a.cond = sync.NewCond(&a.mu)
 	if err := os.MkdirAll(a.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("persist: create %s: %w", a.dir, err)
@@ -155,42 +182,184 @@ func (a *AOF) baseName(seq int) string {
 func (a *AOF) Dir() string { return a.dir }
 
 // Append encodes records as RESP commands (with SELECT when the database
-// changes) and returns a token for Sync. It never blocks on I/O.
+// changes) and returns a token for Sync. It never blocks on I/O: the
+// records are encoded straight into the log's buffer in one short
+// critical section, in the order Append is called.
 func (a *AOF) Append(recs []keyspace.Record) uint64 {
-	a.mu.Lock()
-	for _, r := range recs {
-		if r.DB != a.curDB {
-			a.buf = appendCommand(a.buf, "SELECT", strconv.Itoa(r.DB))
-			a.curDB = r.DB
+	n := 0
+	for i := range recs {
+		if i > 0 && recs[i].DB != recs[i-1].DB {
+			n += selectLen(recs[i].DB)
 		}
-		a.buf = appendCommand(a.buf, r.Args...)
+		n += commandLen(recs[i].Args)
+	}
+	a.mu.Lock()
+	if len(recs) > 0 {
+		if db := recs[0].DB; db != a.curDB {
+			n += selectLen(db)
+			a.curDB = db
+			a.room(n)
+			a.cur = appendSelect(a.cur, db)
+		} else {
+			a.room(n)
+		}
+		for i := range recs {
+			if i > 0 && recs[i].DB != recs[i-1].DB {
+				a.cur = appendSelect(a.cur, recs[i].DB)
+			}
+			a.cur = encodeCommand(a.cur, recs[i].Args)
+		}
+		a.curDB = recs[len(recs)-1].DB
+		a.pending += n
 	}
 	a.seq++
 	tok := a.seq
-	big := len(a.buf) > 4<<20
+	kick := a.pending >= kickBytes && !a.kicked
+	if kick {
+		a.kicked = true
+	}
+	if a.pending >= maxPending && a.opts.Fsync != FsyncAlways {
+		tok |= throttleBit
+	}
 	a.mu.Unlock()
-	if big && a.opts.Fsync != FsyncAlways {
-		a.flush(false) // keep the buffer bounded
+	if kick {
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
 	}
 	return tok
 }
 
-// Sync blocks until the records of token tok are durable as the policy
-// promises: under always, written and fsynced (one fsync serves every
-// waiting writer); under everysec and no it returns at once.
-func (a *AOF) Sync(tok uint64) {
-	if a.opts.Fsync != FsyncAlways {
+// room makes the current chunk hold n more bytes, queueing it for the
+// writer and starting another (a recycled one when there is one) when it
+// cannot. a.mu is held.
+func (a *AOF) room(n int) {
+	if cap(a.cur)-len(a.cur) >= n {
 		return
 	}
+	if len(a.cur) > 0 {
+		a.full = append(a.full, a.cur)
+	}
+	if k := len(a.spare); k > 0 && n <= chunkSize {
+		a.cur = a.spare[k-1][:0]
+		a.spare[k-1] = nil
+		a.spare = a.spare[:k-1]
+		return
+	}
+	a.cur = make([]byte, 0, max(n, chunkSize))
+}
+
+// commandLen is the size of args encoded as a RESP multibulk.
+func commandLen(args []string) int {
+	n := 1 + decLen(len(args)) + 2
+	for _, s := range args {
+		n += 1 + decLen(len(s)) + 2 + len(s) + 2
+	}
+	return n
+}
+
+// encodeCommand appends args as a RESP multibulk; dst has room for
+// commandLen(args) more bytes.
+func encodeCommand(dst []byte, args []string) []byte {
+	i := len(dst)
+	b := dst[:cap(dst)]
+	b[i] = '*'
+	i = putDec(b, i+1, len(args))
+	b[i], b[i+1] = '\r', '\n'
+	i += 2
+	for _, s := range args {
+		b[i] = '$'
+		i = putDec(b, i+1, len(s))
+		b[i], b[i+1] = '\r', '\n'
+		i += 2
+		i += copy(b[i:], s)
+		b[i], b[i+1] = '\r', '\n'
+		i += 2
+	}
+	return b[:i]
+}
+
+// decLen returns the number of decimal digits of n >= 0.
+func decLen(n int) int {
+	switch {
+	case n < 10:
+		return 1
+	case n < 100:
+		return 2
+	case n < 1000:
+		return 3
+	}
+	d := 4
+	for n >= 10000 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
+// putDec writes n >= 0 in decimal at b[i:] and returns the index after it.
+func putDec(b []byte, i, n int) int {
+	switch {
+	case n < 10:
+		b[i] = byte('0' + n)
+		return i + 1
+	case n < 100:
+		b[i], b[i+1] = byte('0'+n/10), byte('0'+n%10)
+		return i + 2
+	}
+	d := decLen(n)
+	for j := i + d - 1; j >= i; j-- {
+		b[j] = byte('0' + n%10)
+		n /= 10
+	}
+	return i + d
+}
+
+// selectLen is the encoded size of SELECT db.
+func selectLen(db int) int {
+	return len("*2\r\n$6\r\nSELECT\r\n$") + decLen(decLen(db)) + 2 + decLen(db) + 2
+}
+
+// appendSelect encodes SELECT db.
+func appendSelect(dst []byte, db int) []byte {
+	dst = append(dst, "*2\r\n$6\r\nSELECT\r\n$"...)
+	dst = strconv.AppendInt(dst, int64(decLen(db)), 10)
+	dst = append(dst, '\r', '\n')
+	dst = strconv.AppendInt(dst, int64(db), 10)
+	return append(dst, '\r', '\n')
+}
+
+// Sync blocks until the records of token tok are durable as the policy
+// promises: under always, written and fsynced (one fsync serves every
+// waiting writer); under everysec and no it returns at once, unless the
+// buffer has grown past its bound, when it waits for the write.
+func (a *AOF) Sync(tok uint64) {
+	switch {
+	case a.opts.Fsync == FsyncAlways:
+		a.waitFor(tok, true)
+	case tok&throttleBit != 0:
+		a.waitFor(tok&^throttleBit, false)
+	}
+}
+
+// waitFor blocks until the records up to token tok are written (and, with
+// sync, fsynced), writing them itself when no other goroutine is.
+func (a *AOF) waitFor(tok uint64, sync bool) {
 	a.mu.Lock()
-	for a.synced < tok && a.err == nil && !a.closed {
+	for a.err == nil && !a.closed {
+		done := a.written >= tok
+		if sync {
+			done = a.synced >= tok
+		}
+		if done {
+			break
+		}
 		if a.flushing {
 			a.cond.Wait()
 			continue
 		}
-		a.mu.Unlock()
-		a.flush(true)
-		a.mu.Lock()
+		a.flushLocked(sync)
 	}
 	a.mu.Unlock()
 }
@@ -202,20 +371,35 @@ func (a *AOF) flush(sync bool) {
 	for a.flushing {
 		a.cond.Wait()
 	}
-	if a.closed && a.f == nil {
-		a.mu.Unlock()
+	a.flushLocked(sync)
+	a.mu.Unlock()
+}
+
+// flushLocked is flush with a.mu held and no flush running; it releases
+// a.mu for the I/O and holds it again when it returns.
+func (a *AOF) flushLocked(sync bool) {
+	if a.f == nil {
 		return
 	}
 	a.flushing = true
-	buf := a.buf
-	a.buf = nil
+	bufs := a.full
+	if len(a.cur) > 0 {
+		bufs = append(bufs, a.cur)
+		a.cur = nil
+	}
+	a.full, a.batch = a.batch[:0], nil
+	n := a.pending
+	a.pending = 0
+	a.kicked = false
 	target := a.seq
 	f := a.f
 	a.mu.Unlock()
 
 	var err error
-	if len(buf) > 0 {
-		_, err = f.Write(buf)
+	for _, b := range bufs {
+		if _, err = f.Write(b); err != nil {
+			break
+		}
 	}
 	if err == nil && sync {
 		err = f.Sync()
@@ -223,18 +407,24 @@ func (a *AOF) flush(sync bool) {
 
 	a.mu.Lock()
 	a.flushing = false
+	for i, b := range bufs {
+		if cap(b) == chunkSize && len(a.spare) < maxSpare {
+			a.spare = append(a.spare, b[:0])
+		}
+		bufs[i] = nil
+	}
+	a.batch = bufs[:0]
 	if err != nil {
 		a.err = err
 		a.opts.Logf("persist: writing the append-only log: %v", err)
 	} else {
-		a.size += int64(len(buf))
+		a.size += int64(n)
 		a.written = target
 		if sync {
 			a.synced = target
 		}
 	}
 	a.cond.Broadcast()
-	a.mu.Unlock()
 }
 
 func (a *AOF) background() {
@@ -246,6 +436,11 @@ func (a *AOF) background() {
 		select {
 		case <-a.stop:
 			return
+		case <-a.kick:
+			// a large backlog: write it now (fsync stays on schedule)
+			if a.opts.Fsync != FsyncAlways {
+				a.flush(false)
+			}
 		case <-t.C:
 			switch a.opts.Fsync {
 			case FsyncEverySec:
@@ -302,17 +497,8 @@ func (a *AOF) Close() error {
 
 // appendCommand encodes one command as a RESP multibulk.
 func appendCommand(dst []byte, args ...string) []byte {
-	dst = append(dst, '*')
-	dst = strconv.AppendInt(dst, int64(len(args)), 10)
-	dst = append(dst, '\r', '\n')
-	for _, s := range args {
-		dst = append(dst, '$')
-		dst = strconv.AppendInt(dst, int64(len(s)), 10)
-		dst = append(dst, '\r', '\n')
-		dst = append(dst, s...)
-		dst = append(dst, '\r', '\n')
-	}
-	return dst
+	dst = slices.Grow(dst, commandLen(args))
+	return encodeCommand(dst, args)
 }
 
 // ---- manifest (Redis 7 multi-part AOF)

@@ -22,9 +22,12 @@ type Rewrite struct {
 // captured the data the new base will contain, so that base + the new
 // incremental file together are exactly the data set.
 func (a *AOF) StartRewrite() (*Rewrite, error) {
-	a.flush(true) // everything so far belongs to the old files
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	for a.flushing {
+		a.cond.Wait()
+	}
+	a.flushLocked(true) // everything so far belongs to the old files
 	if a.err != nil {
 		return nil, a.err
 	}

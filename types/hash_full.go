@@ -9,19 +9,9 @@ import (
 	"unsafe"
 )
 
-// Redis's default encoding thresholds for hashes (redis.conf and config.c
-// of 7.4: hash-max-listpack-entries 512, hash-max-listpack-value 64). A
-// hash stays "small" (Redis's listpack encoding) while it has at most
-// HashMaxListpackEntries fields and every field name and value has at most
-// HashMaxListpackValue bytes; past either limit it converts, once and for
-// good, to the "large" (hashtable) layout.
-const (
-	HashMaxListpackEntries = 512
-	HashMaxListpackValue   = 64
-)
-
-// Hash is the value of a Redis hash: fields with string values, each field
-// with an optional absolute expiry (Redis 7.4 hash-field expiration).
+// hashFull is the general layout of a Hash, used once a hash leaves the
+// compact form (see Hash): fields with string values, each field with an
+// optional absolute expiry (Redis 7.4 hash-field expiration).
 //
 // # Layout
 //
@@ -31,8 +21,9 @@ const (
 // Expiry times, when any field has one, are a parallel []int64 (absent
 // otherwise, so hashes without field TTLs pay nothing for the feature).
 //
-// A small hash (at most HashMaxListpackEntries fields, names and values of
-// at most HashMaxListpackValue bytes) keeps its entries in the order a
+// A small hash (at most hash-max-listpack-entries fields, names and values
+// of at most hash-max-listpack-value bytes; in practice a listpackex, since
+// a plain listpack stays compact) keeps its entries in the order a
 // Redis listpack would: insertion order, and, once fields have TTLs
 // (listpackex), ordered by expiry time with the fields without a TTL last.
 // HGETALL, HKEYS, HVALS and HSCAN of a small hash therefore list fields in
@@ -63,14 +54,13 @@ const (
 //
 // # Expiry
 //
-// Hash stores expiry times but never decides by itself that a field is
+// hashFull stores expiry times but never decides by itself that a field is
 // gone: the caller passes its time snapshot where it matters. A field with
 // expiry at is logically expired at time now when at < now, as in Redis
 // (a field expiring exactly now is still alive).
 //
-// A Hash is not safe for concurrent use; the keyspace shard lock guards
-// it. Strings returned by its methods are immutable and safe to keep.
-type Hash struct {
+// Strings returned by its methods are immutable and safe to keep.
+type hashFull struct {
 	ents  []hentry
 	exp   []int64     // expiry per entry (unix ms, 0 = none); nil when nttl == 0
 	idx   []uint64    // large hashes: index words hash<<32 | slot+1; nil when small
@@ -111,15 +101,12 @@ func newHEntry(field, value string, h uint32) hentry {
 	return hentry{kv: b.String(), flen: uint32(len(field)), hash: h}
 }
 
-// NewHash returns an empty hash.
-func NewHash() *Hash { return &Hash{} }
-
 // Len returns the number of fields, counting fields that expired but were
 // not reclaimed yet (what HLEN reports in Redis 7.4).
-func (h *Hash) Len() int { return len(h.ents) }
+func (h *hashFull) Len() int { return len(h.ents) }
 
 // LiveLen returns the number of fields alive at time now.
-func (h *Hash) LiveLen(now int64) int {
+func (h *hashFull) LiveLen(now int64) int {
 	if h.nttl == 0 {
 		return len(h.ents)
 	}
@@ -133,12 +120,12 @@ func (h *Hash) LiveLen(now int64) int {
 }
 
 // TTLCount returns how many fields have an expiry.
-func (h *Hash) TTLCount() int { return h.nttl }
+func (h *hashFull) TTLCount() int { return h.nttl }
 
 // Encoding returns the name Redis's OBJECT ENCODING gives the hash:
 // "listpack", "listpackex" (small, and a field-expiry command has run on
 // it), or "hashtable".
-func (h *Hash) Encoding() string {
+func (h *hashFull) Encoding() string {
 	switch {
 	case h.large:
 		return "hashtable"
@@ -151,14 +138,14 @@ func (h *Hash) Encoding() string {
 // PrepareTTL records that a field-expiry command (HEXPIRE and friends) ran
 // on the hash. Redis converts a listpack hash to listpackex at that point,
 // whether or not a field gets a TTL, and never converts it back.
-func (h *Hash) PrepareTTL() {
+func (h *hashFull) PrepareTTL() {
 	if !h.large {
 		h.ex = true
 	}
 }
 
 // find returns the slot of field, or -1.
-func (h *Hash) find(field string) int {
+func (h *hashFull) find(field string) int {
 	hv := hfHash(field)
 	if !h.large {
 		for i := range h.ents {
@@ -172,7 +159,7 @@ func (h *Hash) find(field string) int {
 	return s
 }
 
-func (h *Hash) expAt(i int) int64 {
+func (h *hashFull) expAt(i int) int64 {
 	if h.exp == nil {
 		return 0
 	}
@@ -181,7 +168,7 @@ func (h *Hash) expAt(i int) int64 {
 
 // Get returns field's value and expiry (0 when it has none). It does not
 // look at the expiry: a field that is logically expired is still found.
-func (h *Hash) Get(field string) (value string, expireAt int64, ok bool) {
+func (h *hashFull) Get(field string) (value string, expireAt int64, ok bool) {
 	i := h.find(field)
 	if i < 0 {
 		return "", 0, false
@@ -190,28 +177,29 @@ func (h *Hash) Get(field string) (value string, expireAt int64, ok bool) {
 }
 
 // At returns the field in slot i (0 <= i < Len()).
-func (h *Hash) At(i int) (field, value string, expireAt int64) {
+func (h *hashFull) At(i int) (field, value string, expireAt int64) {
 	e := &h.ents[i]
 	return e.name(), e.value(), h.expAt(i)
 }
 
 // hashFits reports whether a field and value may live in a small hash.
-func hashFits(field, value string) bool {
-	return len(field) <= HashMaxListpackValue && len(value) <= HashMaxListpackValue
+func hashFits(l *Limits, field, value string) bool {
+	return len(field) <= l.HashMaxListpackValue && len(value) <= l.HashMaxListpackValue
 }
 
 // Set stores value in field as HSET does and reports whether the field is
 // new. Overwriting a field removes its expiry (a field that expired but
 // was not reclaimed counts as existing, as in Redis 7.4). Both strings are
 // copied.
-func (h *Hash) Set(field, value string) bool { return h.set(field, value, false) }
+func (h *hashFull) Set(field, value string) bool { return h.set(field, value, false) }
 
 // SetKeepTTL stores value in field as HINCRBY does: an existing field
 // keeps its expiry. It reports whether the field is new.
-func (h *Hash) SetKeepTTL(field, value string) bool { return h.set(field, value, true) }
+func (h *hashFull) SetKeepTTL(field, value string) bool { return h.set(field, value, true) }
 
-func (h *Hash) set(field, value string, keepTTL bool) bool {
-	if !h.large && !hashFits(field, value) {
+func (h *hashFull) set(field, value string, keepTTL bool) bool {
+	l := lim()
+	if !h.large && !hashFits(l, field, value) {
 		h.convert()
 	}
 	hv := hfHash(field)
@@ -231,7 +219,7 @@ func (h *Hash) set(field, value string, keepTTL bool) bool {
 		h.appendEntry(newHEntry(field, value, hv), 0)
 		if h.large {
 			h.insertIdx(hv, uint32(len(h.ents)-1))
-		} else if len(h.ents) > HashMaxListpackEntries {
+		} else if len(h.ents) > l.HashMaxListpackEntries {
 			h.convert()
 		}
 		return true
@@ -261,10 +249,10 @@ func (h *Hash) set(field, value string, keepTTL bool) bool {
 
 // Reserve prepares for a command that sets n fields. Like Redis's
 // hashTypeTryConversion, a small hash converts to the large layout up front
-// when n alone exceeds HashMaxListpackEntries (even if some of the fields
+// when n alone exceeds hash-max-listpack-entries (even if some of the fields
 // repeat or exist), and the large index is sized for n more fields.
-func (h *Hash) Reserve(n int) {
-	if !h.large && n > HashMaxListpackEntries {
+func (h *hashFull) Reserve(n int) {
+	if !h.large && n > lim().HashMaxListpackEntries {
 		h.convert()
 	}
 	if h.large && (len(h.ents)+n)*4 > len(h.idx)*3 {
@@ -277,7 +265,7 @@ func (h *Hash) Reserve(n int) {
 }
 
 // appendEntry adds e at the end with expiry at (small or large).
-func (h *Hash) appendEntry(e hentry, at int64) {
+func (h *hashFull) appendEntry(e hentry, at int64) {
 	h.ents = append(h.ents, e)
 	h.data += len(e.kv)
 	if h.exp != nil {
@@ -288,7 +276,7 @@ func (h *Hash) appendEntry(e hentry, at int64) {
 // removeAt deletes slot i of a small hash, shifting later fields down. It
 // does not adjust data or nttl (callers decide); it returns the entry and
 // its expiry.
-func (h *Hash) removeAt(i int) (hentry, int64) {
+func (h *hashFull) removeAt(i int) (hentry, int64) {
 	e := h.ents[i]
 	copy(h.ents[i:], h.ents[i+1:])
 	h.ents[len(h.ents)-1] = hentry{}
@@ -305,7 +293,7 @@ func (h *Hash) removeAt(i int) (hentry, int64) {
 // insertSorted puts e with expiry at into a small hash at the position a
 // listpackex gives it: before the first field without a TTL or with a TTL
 // not below at.
-func (h *Hash) insertSorted(e hentry, at int64) {
+func (h *hashFull) insertSorted(e hentry, at int64) {
 	if h.exp == nil {
 		h.exp = make([]int64, len(h.ents), cap(h.ents))
 	}
@@ -323,7 +311,7 @@ func (h *Hash) insertSorted(e hentry, at int64) {
 
 // dropExpIfNone releases the expiry slice (and heap) once no field has a
 // TTL.
-func (h *Hash) dropExpIfNone() {
+func (h *hashFull) dropExpIfNone() {
 	if h.nttl == 0 {
 		h.exp = nil
 		h.heap = nil
@@ -331,7 +319,7 @@ func (h *Hash) dropExpIfNone() {
 }
 
 // clearExp removes slot i's expiry in a large hash.
-func (h *Hash) clearExp(i int) {
+func (h *hashFull) clearExp(i int) {
 	if h.exp == nil || h.exp[i] == 0 {
 		return
 	}
@@ -341,7 +329,7 @@ func (h *Hash) clearExp(i int) {
 }
 
 // Delete removes field and reports whether it existed (expired or not).
-func (h *Hash) Delete(field string) bool {
+func (h *hashFull) Delete(field string) bool {
 	i := h.find(field)
 	if i < 0 {
 		return false
@@ -350,7 +338,7 @@ func (h *Hash) Delete(field string) bool {
 	return true
 }
 
-func (h *Hash) deleteSlot(i int) {
+func (h *hashFull) deleteSlot(i int) {
 	h.data -= len(h.ents[i].kv)
 	if h.expAt(i) != 0 {
 		h.nttl--
@@ -385,7 +373,7 @@ func (h *Hash) deleteSlot(i int) {
 // SetExpire gives field the absolute expiry at (unix ms, > 0) and reports
 // whether the field exists. A small hash with TTLs keeps its fields
 // ordered by expiry, as a listpackex does.
-func (h *Hash) SetExpire(field string, at int64) bool {
+func (h *hashFull) SetExpire(field string, at int64) bool {
 	i := h.find(field)
 	if i < 0 {
 		return false
@@ -411,7 +399,7 @@ func (h *Hash) SetExpire(field string, at int64) bool {
 }
 
 // Persist removes field's expiry. It reports whether the field had one.
-func (h *Hash) Persist(field string) bool {
+func (h *hashFull) Persist(field string) bool {
 	i := h.find(field)
 	if i < 0 || h.expAt(i) == 0 {
 		return false
@@ -431,7 +419,7 @@ func (h *Hash) Persist(field string) bool {
 }
 
 // NextExpiry returns the earliest field expiry, or 0 when no field has one.
-func (h *Hash) NextExpiry() int64 {
+func (h *hashFull) NextExpiry() int64 {
 	if h.nttl == 0 {
 		return 0
 	}
@@ -445,7 +433,7 @@ func (h *Hash) NextExpiry() int64 {
 // ExpireFields reclaims fields whose expiry is before now, earliest first,
 // at most max of them (max <= 0: all), calling fn with each removed
 // field's name. It returns how many it removed.
-func (h *Hash) ExpireFields(now int64, max int, fn func(field string)) int {
+func (h *hashFull) ExpireFields(now int64, max int, fn func(field string)) int {
 	if h.nttl == 0 {
 		return 0
 	}
@@ -491,7 +479,7 @@ func (h *Hash) ExpireFields(now int64, max int, fn func(field string)) int {
 
 // Range calls fn for each field alive at time now (now 0: every field), in
 // the hash's order, until fn returns false. fn must not modify the hash.
-func (h *Hash) Range(now int64, fn func(field, value string) bool) {
+func (h *hashFull) Range(now int64, fn func(field, value string) bool) {
 	for i := range h.ents {
 		if h.exp != nil && h.exp[i] != 0 && h.exp[i] < now {
 			continue
@@ -503,24 +491,17 @@ func (h *Hash) Range(now int64, fn func(field, value string) bool) {
 }
 
 // RandomSlot returns a uniformly random slot (the hash must not be empty).
-func (h *Hash) RandomSlot() int { return rand.IntN(len(h.ents)) }
+func (h *hashFull) RandomSlot() int { return rand.IntN(len(h.ents)) }
 
 // SampleSlots returns k distinct random slots, 0 < k < Len(). A small hash
 // returns them in field order (as Redis's listpack sampling does); a large
 // one in random order.
-func (h *Hash) SampleSlots(k int) []int {
+func (h *hashFull) SampleSlots(k int) []int {
 	n := len(h.ents)
-	out := make([]int, 0, k)
 	if !h.large {
-		// selection sampling: each slot is picked with probability
-		// need/remaining, which yields a uniform k-subset in order
-		for i := 0; i < n && len(out) < k; i++ {
-			if rand.IntN(n-i) < k-len(out) {
-				out = append(out, i)
-			}
-		}
-		return out
+		return sampleInOrder(n, k)
 	}
+	out := make([]int, 0, k)
 	if k*3 > n {
 		perm := make([]int32, n)
 		for i := range perm {
@@ -551,7 +532,7 @@ func (h *Hash) SampleSlots(k int) []int {
 // when done). A small hash visits every field and returns 0. A large hash
 // visits about count slots from cursor down (see the type's doc for the
 // guarantee). fn sees expired fields too; the caller filters.
-func (h *Hash) Scan(cursor uint64, count int, fn func(field, value string, expireAt int64)) uint64 {
+func (h *hashFull) Scan(cursor uint64, count int, fn func(field, value string, expireAt int64)) uint64 {
 	if !h.large {
 		for i := range h.ents {
 			fn(h.ents[i].name(), h.ents[i].value(), h.expAt(i))
@@ -573,9 +554,9 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field, value string, expir
 	return c
 }
 
-// Clone returns a deep copy (used by COPY). Names and values are shared:
-// they are immutable.
-func (h *Hash) Clone() any {
+// clone returns a deep copy. Names and values are shared: they are
+// immutable.
+func (h *hashFull) clone() *hashFull {
 	c := *h
 	c.ents = append([]hentry(nil), h.ents...)
 	if h.exp != nil {
@@ -591,14 +572,14 @@ func (h *Hash) Clone() any {
 }
 
 // MemUsage returns an estimate of the bytes the hash holds on the Go heap.
-func (h *Hash) MemUsage() int {
+func (h *hashFull) MemUsage() int {
 	return int(unsafe.Sizeof(*h)) + h.data + cap(h.ents)*int(unsafe.Sizeof(hentry{})) +
 		cap(h.exp)*8 + len(h.idx)*8 + cap(h.heap)*int(unsafe.Sizeof(hfTTLItem{}))
 }
 
 // convert turns a small hash into a large one (Redis's listpack to
 // hashtable conversion). It never goes back.
-func (h *Hash) convert() {
+func (h *hashFull) convert() {
 	if h.large {
 		return
 	}
@@ -616,7 +597,7 @@ func (h *Hash) convert() {
 
 // index (large hashes)
 
-func (h *Hash) lookupIdx(field string, hv uint32) (pos, slot int) {
+func (h *hashFull) lookupIdx(field string, hv uint32) (pos, slot int) {
 	mask := uint32(len(h.idx) - 1)
 	for i := hv & mask; ; i = (i + 1) & mask {
 		w := h.idx[i]
@@ -631,7 +612,7 @@ func (h *Hash) lookupIdx(field string, hv uint32) (pos, slot int) {
 	}
 }
 
-func (h *Hash) insertIdx(hv, slot uint32) {
+func (h *hashFull) insertIdx(hv, slot uint32) {
 	if (len(h.ents)+1)*4 > len(h.idx)*3 {
 		h.resizeIdx(len(h.idx) * 2)
 	}
@@ -643,7 +624,7 @@ func (h *Hash) insertIdx(hv, slot uint32) {
 	h.idx[i] = uint64(hv)<<32 | uint64(slot+1)
 }
 
-func (h *Hash) resizeIdx(n int) {
+func (h *hashFull) resizeIdx(n int) {
 	old := h.idx
 	h.idx = make([]uint64, n)
 	mask := uint32(n - 1)
@@ -660,7 +641,7 @@ func (h *Hash) resizeIdx(n int) {
 }
 
 // posOf finds the index cell that points at slot.
-func (h *Hash) posOf(hv, slot uint32) uint32 {
+func (h *hashFull) posOf(hv, slot uint32) uint32 {
 	mask := uint32(len(h.idx) - 1)
 	want := uint64(hv)<<32 | uint64(slot+1)
 	for i := hv & mask; ; i = (i + 1) & mask {
@@ -670,12 +651,12 @@ func (h *Hash) posOf(hv, slot uint32) uint32 {
 	}
 }
 
-func (h *Hash) repointIdx(hv, from, to uint32) {
+func (h *hashFull) repointIdx(hv, from, to uint32) {
 	h.idx[h.posOf(hv, from)] = uint64(hv)<<32 | uint64(to+1)
 }
 
 // removeIdx deletes slot's cell with backward-shift deletion.
-func (h *Hash) removeIdx(hv, slot uint32) {
+func (h *hashFull) removeIdx(hv, slot uint32) {
 	mask := uint32(len(h.idx) - 1)
 	i := h.posOf(hv, slot)
 	j := i
@@ -696,7 +677,7 @@ func (h *Hash) removeIdx(hv, slot uint32) {
 }
 
 // maybeShrink gives memory back after a large hash lost most fields.
-func (h *Hash) maybeShrink() {
+func (h *hashFull) maybeShrink() {
 	n := len(h.ents)
 	if len(h.idx) > 64 && n*16 < len(h.idx) {
 		size := 8
@@ -715,7 +696,7 @@ func (h *Hash) maybeShrink() {
 
 // heap (large hashes)
 
-func (h *Hash) pushHeap(it hfTTLItem) {
+func (h *hashFull) pushHeap(it hfTTLItem) {
 	if len(h.heap) > 2*h.nttl+64 {
 		h.rebuildHeap()
 		if h.exp != nil && h.exp[it.slot] == it.at {
@@ -726,18 +707,18 @@ func (h *Hash) pushHeap(it hfTTLItem) {
 	h.up(len(h.heap) - 1)
 }
 
-func (h *Hash) current(it hfTTLItem) bool {
+func (h *hashFull) current(it hfTTLItem) bool {
 	return h.exp != nil && int(it.slot) < len(h.exp) && h.exp[it.slot] == it.at
 }
 
 // dropStaleTop pops stale items until the top is current. nttl > 0.
-func (h *Hash) dropStaleTop() {
+func (h *hashFull) dropStaleTop() {
 	for !h.current(h.heap[0]) {
 		h.popHeap()
 	}
 }
 
-func (h *Hash) popHeap() {
+func (h *hashFull) popHeap() {
 	n := len(h.heap) - 1
 	h.heap[0] = h.heap[n]
 	h.heap = h.heap[:n]
@@ -746,7 +727,7 @@ func (h *Hash) popHeap() {
 	}
 }
 
-func (h *Hash) rebuildHeap() {
+func (h *hashFull) rebuildHeap() {
 	h.heap = h.heap[:0]
 	if h.nttl == 0 {
 		h.heap = nil
@@ -762,7 +743,7 @@ func (h *Hash) rebuildHeap() {
 	}
 }
 
-func (h *Hash) up(i int) {
+func (h *hashFull) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2
 		if h.heap[p].at <= h.heap[i].at {
@@ -773,7 +754,7 @@ func (h *Hash) up(i int) {
 	}
 }
 
-func (h *Hash) down(i int) {
+func (h *hashFull) down(i int) {
 	n := len(h.heap)
 	for {
 		l := 2*i + 1
@@ -793,7 +774,7 @@ func (h *Hash) down(i int) {
 }
 
 // Check verifies the hash's invariants and returns the first violation.
-func (h *Hash) Check() error {
+func (h *hashFull) Check() error {
 	n := len(h.ents)
 	seen := make(map[string]bool, n)
 	data, nttl := 0, 0
@@ -810,7 +791,7 @@ func (h *Hash) Check() error {
 		}
 		seen[e.name()] = true
 		data += len(e.kv)
-		if !h.large && !hashFits(e.name(), e.value()) {
+		if !h.large && !hashFits(lim(), e.name(), e.value()) {
 			return fmt.Errorf("small hash holds oversized field %q", e.name())
 		}
 		if at := h.expAt(i); at < 0 {
@@ -832,7 +813,7 @@ func (h *Hash) Check() error {
 		if h.idx != nil || h.heap != nil {
 			return errors.New("small hash has an index or a heap")
 		}
-		if n > HashMaxListpackEntries {
+		if n > lim().HashMaxListpackEntries {
 			return fmt.Errorf("small hash with %d fields", n)
 		}
 		if nttl > 0 && !h.ex {

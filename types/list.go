@@ -3,6 +3,7 @@ package types
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/embedis/embedis/internal/rconv"
@@ -279,10 +280,17 @@ func (l *List) reserve(c *lchunk, need int, front bool) {
 		return
 	}
 	used := c.hi - c.lo
-	slack := min(max(used+need, 32), lmaxSlack)
-	if l.quick && used == 0 {
-		// a new node of a big list: it will most likely fill up
-		slack = max(slack, lnodeSizeLimit/4)
+	var slack int
+	if l.quick {
+		slack = min(max(used+need, 32), lmaxSlack)
+		if used == 0 {
+			// a new node of a big list: it will most likely fill up
+			slack = max(slack, lnodeSizeLimit/4)
+		}
+	} else {
+		// a listpack list: small lists are many, so grow by a quarter
+		// (still amortised O(1) per push, and at most 8 KiB to copy)
+		slack = max((used+need)/4, 8)
 	}
 	var fg, bg int
 	if front {
@@ -292,7 +300,12 @@ func (l *List) reserve(c *lchunk, need int, front bool) {
 		fg = slack / 4
 		bg = need + slack - slack/4
 	}
-	nb := make([]byte, fg+used+bg)
+	// the allocator rounds the size up to its size class: use all of it
+	nb := slices.Grow([]byte(nil), fg+used+bg)
+	nb = nb[:cap(nb)]
+	if front {
+		fg += len(nb) - (fg + used + bg)
+	}
 	copy(nb[fg:], c.buf[c.lo:c.hi])
 	l.mem += len(nb) - len(c.buf)
 	c.buf, c.lo, c.hi = nb, fg, fg+used
@@ -393,7 +406,7 @@ func (l *List) growRing() {
 	if l.nc < len(l.ring) {
 		return
 	}
-	nr := make([]*lchunk, max(4, 2*len(l.ring)))
+	nr := make([]*lchunk, max(1, 2*len(l.ring)))
 	for i := range l.nc {
 		nr[i] = l.chunkAt(i)
 	}

@@ -14,7 +14,7 @@ import (
 
 // The thresholds Redis 7.4 uses to pick a set's encoding (redis.conf
 // defaults of set-max-intset-entries, set-max-listpack-entries and
-// set-max-listpack-value).
+// set-max-listpack-value). SetLimits changes the limits in force.
 const (
 	// SetMaxIntsetEntries is the most members an intset holds.
 	SetMaxIntsetEntries = 512
@@ -68,24 +68,36 @@ func NewListpackSet() *Set { return &Set{enc: encListpack} }
 
 // NewSetFor returns an empty set able to hold first, sized for about hint
 // members, as Redis's setTypeCreate picks it: an intset when first is an
-// integer and hint ≤ 512, else a listpack when hint ≤ 128, else a hashtable.
+// integer and hint ≤ set-max-intset-entries (512), else a listpack when
+// hint ≤ set-max-listpack-entries (128), else a hashtable.
 func NewSetFor(first string, hint int) *Set {
-	if _, ok := rconv.ParseIntString(first); ok && hint <= SetMaxIntsetEntries {
+	l := lim()
+	if _, ok := rconv.ParseIntString(first); ok && hint <= l.SetMaxIntsetEntries {
 		return NewSet()
 	}
-	if hint <= SetMaxListpackEntries {
+	if hint <= l.SetMaxListpackEntries {
 		return NewListpackSet()
 	}
 	s := &Set{enc: encHashtable, ht: newHashSet(hint)}
 	return s
 }
 
+// intsMaxLen is the length of the longest intset member as a string
+// (the larger of the extremes', as Redis's maxelelen).
+func (s *Set) intsMaxLen() int {
+	if len(s.ints) == 0 {
+		return 0
+	}
+	return max(len(strconv.FormatInt(s.ints[0], 10)), len(strconv.FormatInt(s.ints[len(s.ints)-1], 10)))
+}
+
 // MaybeConvert converts a compact set to a hashtable when about hint
 // members are going to be added and they could not fit (setTypeMaybeConvert,
 // called by SADD with its argument count).
 func (s *Set) MaybeConvert(hint int) {
-	if (s.enc == encListpack && hint > SetMaxListpackEntries) ||
-		(s.enc == encIntset && hint > SetMaxIntsetEntries) {
+	l := lim()
+	if (s.enc == encListpack && hint > l.SetMaxListpackEntries) ||
+		(s.enc == encIntset && hint > l.SetMaxIntsetEntries) {
 		s.toHashtable(hint)
 	}
 }
@@ -144,14 +156,15 @@ func (s *Set) Add(m string) bool {
 				return false
 			}
 			s.ints = slices.Insert(s.ints, i, v)
-			if len(s.ints) > SetMaxIntsetEntries {
+			if len(s.ints) > lim().SetMaxIntsetEntries {
 				s.toHashtable(len(s.ints))
 			}
 			return true
 		}
-		// Not an integer: a listpack if it fits (every integer has at
-		// most 20 digits, under the value limit), else a hashtable.
-		if len(s.ints) < SetMaxListpackEntries && len(m) <= SetMaxListpackValue {
+		// Not an integer: a listpack if it and the integers as strings
+		// fit, else a hashtable.
+		if l := lim(); len(s.ints) < l.SetMaxListpackEntries && len(m) <= l.SetMaxListpackValue &&
+			s.intsMaxLen() <= l.SetMaxListpackValue {
 			s.toListpack()
 			s.lp = s.lp.add(m)
 			s.lpn++
@@ -166,7 +179,7 @@ func (s *Set) Add(m string) bool {
 		if s.lp.find(m) >= 0 {
 			return false
 		}
-		if s.lpn < SetMaxListpackEntries && len(m) <= SetMaxListpackValue {
+		if l := lim(); s.lpn < l.SetMaxListpackEntries && len(m) <= l.SetMaxListpackValue {
 			s.lp = s.lp.add(m)
 			s.lpn++
 			s.bytes += len(m)
@@ -285,10 +298,10 @@ func (s *Set) PopRandom() string {
 }
 
 // ConvertToIntset turns the set into an intset when every member is an
-// integer and there are at most 512 of them (maybeConvertToIntset, used by
-// SINTERSTORE on an all-integer result).
+// integer and there are at most set-max-intset-entries of them
+// (maybeConvertToIntset, used by SINTERSTORE on an all-integer result).
 func (s *Set) ConvertToIntset() {
-	if s.enc == encIntset || s.Len() > SetMaxIntsetEntries {
+	if s.enc == encIntset || s.Len() > lim().SetMaxIntsetEntries {
 		return
 	}
 	ints := make([]int64, 0, s.Len())
@@ -386,8 +399,8 @@ func (s *Set) MemUsage() int {
 func (s *Set) Check() error {
 	switch s.enc {
 	case encIntset:
-		if len(s.ints) > SetMaxIntsetEntries {
-			return fmt.Errorf("intset holds %d > %d members", len(s.ints), SetMaxIntsetEntries)
+		if len(s.ints) > lim().SetMaxIntsetEntries {
+			return fmt.Errorf("intset holds %d > %d members", len(s.ints), lim().SetMaxIntsetEntries)
 		}
 		for i := 1; i < len(s.ints); i++ {
 			if s.ints[i-1] >= s.ints[i] {
@@ -399,8 +412,8 @@ func (s *Set) Check() error {
 		}
 		return nil
 	case encListpack:
-		if s.lpn > SetMaxListpackEntries {
-			return fmt.Errorf("listpack holds %d > %d members", s.lpn, SetMaxListpackEntries)
+		if s.lpn > lim().SetMaxListpackEntries {
+			return fmt.Errorf("listpack holds %d > %d members", s.lpn, lim().SetMaxListpackEntries)
 		}
 		seen := make(map[string]bool, s.lpn)
 		total, count := 0, 0
@@ -412,7 +425,7 @@ func (s *Set) Check() error {
 			p = next
 			count++
 			m := string(b)
-			if len(m) > SetMaxListpackValue {
+			if len(m) > lim().SetMaxListpackValue {
 				return fmt.Errorf("listpack member of %d bytes", len(m))
 			}
 			if seen[m] {

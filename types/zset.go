@@ -1,11 +1,10 @@
 package types
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 	"unsafe"
@@ -18,246 +17,11 @@ type Z struct {
 }
 
 // Limits of the compact encoding, as Redis's zset-max-listpack-entries and
-// zset-max-listpack-value defaults.
+// zset-max-listpack-value defaults. SetLimits changes the limits in force.
 const (
 	ZSetMaxListpackEntries = 128
 	ZSetMaxListpackValue   = 64
 )
-
-// ZSet is a sorted set: members ordered by (score, member bytes), with
-// O(1) score lookup and O(log n) rank queries.
-//
-// It mirrors Redis's two encodings. A "listpack" set (at most 128 members
-// of at most 64 bytes) keeps only the ordered items and finds members by a
-// linear scan, as Redis's listpack does; like Redis it stores an integral
-// score as an integer, so -0 becomes 0. Adding a 129th member or a longer
-// one converts it, for good, to the "skiplist" encoding: the same ordered
-// items plus a hash table from member to score.
-//
-// The ordered items live in a B+ tree whose inner nodes count the items
-// under each child (an order-statistic tree), so rank lookups, rank
-// ranges and score or lex bounds cost O(log n), as with Redis's skiplist
-// spans. Leaves hold up to 128 items in a slice and are linked for range
-// walks. The hash table chains entries in power-of-two buckets so ZSCAN can
-// use Redis's reverse-binary cursor, which survives resizes.
-//
-// A ZSet is not safe for concurrent use; the keyspace's shard locks guard
-// it.
-type ZSet struct {
-	t     ztree
-	d     *zdict // nil while the encoding is listpack
-	bytes int    // sum of member lengths, for MemUsage
-}
-
-// NewZSet returns an empty sorted set in the encoding Redis's
-// zsetTypeCreate picks for sizeHint members whose first is firstLen bytes
-// long: listpack unless the hint exceeds 128 or the member 64 bytes.
-func NewZSet(sizeHint, firstLen int) *ZSet {
-	z := &ZSet{}
-	if sizeHint > ZSetMaxListpackEntries || firstLen > ZSetMaxListpackValue {
-		z.d = newZDict(sizeHint)
-	}
-	return z
-}
-
-// NewZSetFromSorted builds a sorted set from items already in (score,
-// member) order with distinct members, in the encoding Redis gives a
-// *STORE result: listpack when it has at most 128 members of at most 64
-// bytes (scores then stored as a listpack stores them), skiplist
-// otherwise. The set keeps items' strings but not the slice.
-func NewZSetFromSorted(items []Z) *ZSet {
-	z := &ZSet{}
-	lp := len(items) <= ZSetMaxListpackEntries
-	for _, it := range items {
-		z.bytes += len(it.Member)
-		if len(it.Member) > ZSetMaxListpackValue {
-			lp = false
-		}
-	}
-	if lp {
-		cp := make([]Z, len(items))
-		for i, it := range items {
-			cp[i] = Z{Score: zlistpackScore(it.Score), Member: it.Member}
-		}
-		// normalizing -0 to 0 cannot break the order: no other member has
-		// a score strictly between them
-		z.t.build(cp)
-		return z
-	}
-	z.d = newZDict(len(items))
-	for _, it := range items {
-		z.d.insert(it.Member, it.Score)
-	}
-	z.t.build(items)
-	return z
-}
-
-// zlistpackScore is the score a listpack gives back for s: Redis stores an
-// integral score as an integer, which turns -0 into 0.
-func zlistpackScore(s float64) float64 {
-	if s == 0 {
-		return 0
-	}
-	return s
-}
-
-// Len returns the number of members.
-func (z *ZSet) Len() int { return z.t.size() }
-
-// Encoding returns "listpack" or "skiplist", as OBJECT ENCODING reports.
-func (z *ZSet) Encoding() string {
-	if z.d == nil {
-		return "listpack"
-	}
-	return "skiplist"
-}
-
-// IsListpack reports whether the set uses the compact encoding.
-func (z *ZSet) IsListpack() bool { return z.d == nil }
-
-// Grow converts a listpack set to the skiplist encoding when sizeHint
-// members are about to be added and exceed the listpack limit, as Redis's
-// zsetTypeMaybeConvert does before a multi-member ZADD.
-func (z *ZSet) Grow(sizeHint int) {
-	if z.d == nil && sizeHint > ZSetMaxListpackEntries {
-		z.convert(z.Len() + sizeHint)
-	}
-}
-
-func (z *ZSet) convert(hint int) {
-	z.d = newZDict(hint)
-	z.t.ascend(0, func(_ int, it Z) bool {
-		z.d.insert(it.Member, it.Score)
-		return true
-	})
-}
-
-// Score returns member's score.
-func (z *ZSet) Score(member string) (float64, bool) {
-	if z.d != nil {
-		if e := z.d.find(member); e != nil {
-			return e.score, true
-		}
-		return 0, false
-	}
-	if l := z.t.root; l != nil && l.children == nil {
-		// a listpack set is a single leaf
-		for i, m := range l.items.m {
-			if m == member {
-				return l.items.s[i], true
-			}
-		}
-		return 0, false
-	}
-	var s float64
-	found := false
-	z.t.ascend(0, func(_ int, it Z) bool {
-		if it.Member == member {
-			s, found = it.Score, true
-			return false
-		}
-		return true
-	})
-	return s, found
-}
-
-// Insert adds a member that is not in the set. Like Redis's zsetAdd it
-// converts a listpack set that would exceed the listpack limits first.
-// score must not be NaN.
-func (z *ZSet) Insert(member string, score float64) {
-	if z.d == nil {
-		if z.Len()+1 > ZSetMaxListpackEntries || len(member) > ZSetMaxListpackValue {
-			z.convert(z.Len() + 1)
-		} else {
-			score = zlistpackScore(score)
-		}
-	}
-	if z.d != nil {
-		z.d.insert(member, score)
-	}
-	z.bytes += len(member)
-	z.t.insert(Z{Score: score, Member: member})
-}
-
-// Update changes the score of member, which is in the set with score old,
-// to score (not NaN). Like Redis it changes nothing when score == old (so
-// -0 does not replace 0). A listpack set stores -0 as 0.
-func (z *ZSet) Update(member string, old, score float64) {
-	if z.d == nil {
-		score = zlistpackScore(score)
-	}
-	if score == old {
-		return
-	}
-	if z.d != nil {
-		z.d.find(member).score = score
-	}
-	if !z.t.replaceScore(old, member, score) {
-		panic("types: ZSet.Update of a member not in the set")
-	}
-}
-
-// Delete removes member and reports whether it was there.
-func (z *ZSet) Delete(member string) bool {
-	var s float64
-	if z.d != nil {
-		e := z.d.remove(member)
-		if e == nil {
-			return false
-		}
-		s = e.score
-	} else {
-		var ok bool
-		if s, ok = z.Score(member); !ok {
-			return false
-		}
-	}
-	z.t.delete(s, member)
-	z.bytes -= len(member)
-	return true
-}
-
-// Rank returns member's 0-based rank in ascending order and its score.
-func (z *ZSet) Rank(member string) (int, float64, bool) {
-	if z.d == nil {
-		r, found := -1, Z{}
-		z.t.ascend(0, func(i int, it Z) bool {
-			if it.Member == member {
-				r, found = i, it
-				return false
-			}
-			return true
-		})
-		if r < 0 {
-			return 0, 0, false
-		}
-		return r, found.Score, true
-	}
-	e := z.d.find(member)
-	if e == nil {
-		return 0, 0, false
-	}
-	// the stored string: equal data pointers make the final compare cheap
-	r, ok := z.t.rank(e.score, e.member)
-	if !ok {
-		panic("types: ZSet member missing from its tree")
-	}
-	return r, e.score, true
-}
-
-// At returns the member at 0-based ascending rank i (0 <= i < Len).
-func (z *ZSet) At(i int) Z {
-	l, j := z.t.seek(i)
-	return l.items.at(j)
-}
-
-// Ascend calls fn for the members from rank from upwards until fn
-// returns false or the set ends. fn must not modify the set.
-func (z *ZSet) Ascend(from int, fn func(rank int, m Z) bool) { z.t.ascend(from, fn) }
-
-// Descend calls fn for the members from rank from downwards until fn
-// returns false or rank 0 is passed. fn must not modify the set.
-func (z *ZSet) Descend(from int, fn func(rank int, m Z) bool) { z.t.descend(from, fn) }
 
 // ScoreRange is a score interval: ZRANGEBYSCORE's min and max, each
 // inclusive or exclusive ("(").
@@ -280,14 +44,6 @@ func (r *ScoreRange) LteMax(s float64) bool {
 		return s < r.Max
 	}
 	return s <= r.Max
-}
-
-// ScoreBounds returns the ranks [lo, hi) of the members whose scores are
-// in r (hi <= lo when none are).
-func (z *ZSet) ScoreBounds(r *ScoreRange) (lo, hi int) {
-	lo = z.t.prefix(func(s float64, _ string) bool { return !r.GteMin(s) })
-	hi = z.t.prefix(func(s float64, _ string) bool { return r.LteMax(s) })
-	return lo, hi
 }
 
 // LexBoundKind says what a LexRange bound means.
@@ -358,35 +114,619 @@ func (r *LexRange) empty() bool {
 	return c > 0 || (c == 0 && (r.MinKind != LexInclusive || r.MaxKind != LexInclusive))
 }
 
+// ZSet is a sorted set: members ordered by (score, member bytes).
+//
+// It mirrors Redis's two encodings. A "listpack" set (at most
+// zset-max-listpack-entries members, 128 by default, of at most
+// zset-max-listpack-value bytes, 64) is compact: one byte buffer holding
+// the members in order, each as its length (a uvarint, whose low bit says
+// how the score is stored), its bytes and its score, after a 2-byte
+// header. Like Redis's listpack it stores an integral score as an integer
+// (a zigzag uvarint, so small scores take one byte; -0 becomes 0) and any
+// other score as its 8 bytes. Lookups, ranks and range bounds scan the
+// buffer and writes move its tail, as Redis does in a listpack. Reads
+// return members that alias the buffer without copying; once a buffer has
+// handed out strings it is never modified below its length again (see
+// pack.go).
+//
+// Adding a member past the limits converts the set, for good, to the
+// "skiplist" encoding (zsetFull): an order-statistic B+ tree plus a hash
+// table, with O(1) score lookup and O(log n) ranks.
+//
+// A ZSet is not safe for concurrent use; the keyspace's shard locks guard
+// it.
+type ZSet struct {
+	lp   []byte    // compact form (full == nil): header, then member, score, ...
+	full *zsetFull // general layout; nil while compact
+}
+
+// NewZSet returns an empty sorted set in the encoding Redis's
+// zsetTypeCreate picks for sizeHint members whose first is firstLen bytes
+// long: listpack unless the hint exceeds zset-max-listpack-entries or the
+// member zset-max-listpack-value bytes.
+func NewZSet(sizeHint, firstLen int) *ZSet {
+	if l := lim(); sizeHint > l.ZSetMaxListpackEntries || firstLen > l.ZSetMaxListpackValue {
+		return &ZSet{full: &zsetFull{d: newZDict(sizeHint)}}
+	}
+	return &ZSet{}
+}
+
+// NewZSetFromSorted builds a sorted set from items already in (score,
+// member) order with distinct members, in the encoding Redis gives a
+// *STORE result: listpack when it has at most zset-max-listpack-entries
+// members of at most zset-max-listpack-value bytes (scores then stored as
+// a listpack stores them), skiplist otherwise. The set may keep items'
+// strings but not the slice.
+func NewZSetFromSorted(items []Z) *ZSet {
+	l := lim()
+	lp := len(items) <= l.ZSetMaxListpackEntries
+	need := packHdr
+	for _, it := range items {
+		if len(it.Member) > l.ZSetMaxListpackValue {
+			lp = false
+			break
+		}
+		need += zpEntryLen(it.Member, zlistpackScore(it.Score))
+	}
+	if !lp || len(items) > packMaxCount {
+		return &ZSet{full: newZSetFull(items, lp)}
+	}
+	if len(items) == 0 {
+		return &ZSet{}
+	}
+	b := packNew(need)
+	for _, it := range items {
+		// normalizing -0 to 0 cannot break the order: no other member has
+		// a score strictly between them
+		b = zpAppend(b, it.Member, zlistpackScore(it.Score))
+	}
+	packSetCount(b, len(items))
+	return &ZSet{lp: b}
+}
+
+// ---------------------------------------------------------------------
+// The compact entry format.
+
+// zpIntMax bounds the integral scores stored as integers: every integer of
+// magnitude up to 2^53 converts to float64 and back exactly.
+const zpIntMax = 1 << 53
+
+// zpInt reports whether s is stored as an integer, and which.
+func zpInt(s float64) (int64, bool) {
+	if s >= -zpIntMax && s <= zpIntMax && s == math.Trunc(s) {
+		return int64(s), true
+	}
+	return 0, false
+}
+
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// zpEntryLen is the bytes an entry takes.
+func zpEntryLen(m string, s float64) int {
+	n := uvarintLen(len(m)<<1) + len(m)
+	if v, ok := zpInt(s); ok {
+		return n + uvarintLen64(zigzag(v))
+	}
+	return n + 8
+}
+
+func uvarintLen64(u uint64) int {
+	k := 1
+	for u >= 0x80 {
+		u >>= 7
+		k++
+	}
+	return k
+}
+
+// zpAppend appends an entry for (m, s).
+func zpAppend(b []byte, m string, s float64) []byte {
+	n := len(b)
+	k := zpEntryLen(m, s)
+	b = slices.Grow(b, k)[:n+k]
+	zpPut(b, n, m, s)
+	return b
+}
+
+// zpPut writes the entry for (m, s) at b[p:] (zpEntryLen bytes).
+func zpPut(b []byte, p int, m string, s float64) {
+	v, isInt := zpInt(s)
+	h := len(m) << 1
+	if isInt {
+		h |= 1
+	}
+	if h < 0x80 {
+		b[p] = byte(h)
+		p++
+	} else {
+		p += binary.PutUvarint(b[p:], uint64(h))
+	}
+	p += copy(b[p:], m)
+	if isInt {
+		binary.PutUvarint(b[p:], zigzag(v))
+		return
+	}
+	binary.LittleEndian.PutUint64(b[p:], math.Float64bits(s))
+}
+
+// zpMember decodes the member of the entry at p: it is b[q:q+n], and the
+// score follows, an integer when isInt.
+func zpMember(b []byte, p int) (q, n int, isInt bool) {
+	h, q := int(b[p]), p+1
+	if h >= 0x80 {
+		h, q = packLenSlow(b, p)
+	}
+	return q, h >> 1, h&1 != 0
+}
+
+// zpScore decodes the score at p and returns it and the next entry's
+// offset.
+func zpScore(b []byte, p int, isInt bool) (float64, int) {
+	if !isInt {
+		return math.Float64frombits(binary.LittleEndian.Uint64(b[p:])), p + 8
+	}
+	c := uint64(b[p])
+	if c < 0x80 {
+		return float64(int64(c>>1) ^ -int64(c&1)), p + 1
+	}
+	if c1 := uint64(b[p+1]); c1 < 0x80 {
+		u := c&0x7f | c1<<7
+		return float64(int64(u>>1) ^ -int64(u&1)), p + 2
+	}
+	return zpScoreSlow(b, p)
+}
+
+func zpScoreSlow(b []byte, p int) (float64, int) {
+	u, w := binary.Uvarint(b[p:])
+	return float64(unzigzag(u)), p + w
+}
+
+// zpSkipScore returns the offset after the score at p.
+func zpSkipScore(b []byte, p int, isInt bool) int {
+	if !isInt {
+		return p + 8
+	}
+	for b[p] >= 0x80 {
+		p++
+	}
+	return p + 1
+}
+
+// zpAt decodes the entry at p.
+func zpAt(b []byte, p int) (it Z, next int) {
+	q, n, isInt := zpMember(b, p)
+	it.Member = packStr(b, q, n)
+	it.Score, next = zpScore(b, q+n, isInt)
+	return it, next
+}
+
+// zpNext returns the offset of the entry after the one at p.
+func zpNext(b []byte, p int) int {
+	q, n, isInt := zpMember(b, p)
+	return zpSkipScore(b, q+n, isInt)
+}
+
+// find returns the offsets of member's entry and of the next one, its
+// rank and its score; e < 0 when absent.
+func (z *ZSet) find(member string) (e, next, rank int, score float64) {
+	b := z.lp
+	ml := len(member)
+	var last byte
+	if ml > 0 {
+		last = member[ml-1]
+	}
+	for p := packHdr; p < len(b); rank++ {
+		q, n, isInt := zpMember(b, p)
+		me := q + n
+		if n == ml && (n == 0 || b[me-1] == last) && string(b[q:me]) == member {
+			s, nx := zpScore(b, me, isInt)
+			return p, nx, rank, s
+		}
+		p = zpSkipScore(b, me, isInt)
+	}
+	return -1, -1, 0, 0
+}
+
+// seek returns the offset of the entry of rank i (may be len(lp) when i
+// is the count).
+func (z *ZSet) seek(i int) int {
+	p := packHdr
+	for ; i > 0; i-- {
+		p = zpNext(z.lp, p)
+	}
+	return p
+}
+
+// offsets returns the offset of every entry, in rank order, using buf
+// when it is large enough.
+func (z *ZSet) offsets(buf []int32) []int32 {
+	offs := buf[:0]
+	for p := packHdr; p < len(z.lp); p = zpNext(z.lp, p) {
+		offs = append(offs, int32(p))
+	}
+	return offs
+}
+
+// insertPos returns the offset where (s, m) goes: the first entry above
+// it (len(lp) when none is).
+func (z *ZSet) insertPos(s float64, m string) int {
+	b := z.lp
+	p := packHdr
+	for p < len(b) {
+		q, n, isInt := zpMember(b, p)
+		es, nx := zpScore(b, q+n, isInt)
+		if s < es || (s == es && m < packStr(b, q, n)) {
+			return p
+		}
+		p = nx
+	}
+	return p
+}
+
+// toFull moves a compact set to the general layout: a skiplist, or a
+// listpack held in the tree when listpack is set. Members are copied out
+// of the buffer, which is released.
+func (z *ZSet) toFull(listpack bool, hint int) {
+	items := make([]Z, 0, packCount(z.lp))
+	for p := packHdr; p < len(z.lp); {
+		var it Z
+		it, p = zpAt(z.lp, p)
+		it.Member = strings.Clone(it.Member)
+		items = append(items, it)
+	}
+	f := newZSetFull(items, listpack)
+	if !listpack && hint > len(items) {
+		f.d.resize(max(len(f.d.buckets), zdictSize(hint)))
+	}
+	z.full, z.lp = f, nil
+}
+
+// zdictSize is the bucket count newZDict picks for hint members.
+func zdictSize(hint int) int {
+	size := zdictMin
+	for size < hint {
+		size <<= 1
+	}
+	return size
+}
+
+// expose marks the compact buffer as aliased by strings handed out.
+func (z *ZSet) expose() { packExpose(z.lp) }
+
+// ---------------------------------------------------------------------
+// The ZSet API: the compact form here, the general layout in zset_full.go.
+
+// Len returns the number of members.
+func (z *ZSet) Len() int {
+	if z.full != nil {
+		return z.full.Len()
+	}
+	return packCount(z.lp)
+}
+
+// Encoding returns "listpack" or "skiplist", as OBJECT ENCODING reports.
+func (z *ZSet) Encoding() string {
+	if z.full != nil {
+		return z.full.Encoding()
+	}
+	return "listpack"
+}
+
+// IsListpack reports whether the set uses Redis's listpack encoding.
+func (z *ZSet) IsListpack() bool { return z.full == nil || z.full.d == nil }
+
+// IsCompact reports whether the set is in the compact one-buffer form.
+func (z *ZSet) IsCompact() bool { return z.full == nil }
+
+// Grow converts a listpack set to the skiplist encoding when sizeHint
+// members are about to be added and exceed the listpack limit, as Redis's
+// zsetTypeMaybeConvert does before a multi-member ZADD.
+func (z *ZSet) Grow(sizeHint int) {
+	if z.full != nil {
+		z.full.Grow(sizeHint)
+		return
+	}
+	if sizeHint > lim().ZSetMaxListpackEntries {
+		z.toFull(false, z.Len()+sizeHint)
+	}
+}
+
+// Score returns member's score.
+func (z *ZSet) Score(member string) (float64, bool) {
+	if z.full != nil {
+		return z.full.Score(member)
+	}
+	e, _, _, s := z.find(member)
+	return s, e >= 0
+}
+
+// Insert adds a member that is not in the set; the set may keep the
+// string. Like Redis's zsetAdd it converts a listpack set that would
+// exceed the listpack limits first. score must not be NaN.
+func (z *ZSet) Insert(member string, score float64) { z.insert(member, score, false) }
+
+// InsertCopy is Insert for a member string the caller does not own (it
+// aliases a buffer about to be reused): the set copies it when it keeps
+// it.
+func (z *ZSet) InsertCopy(member string, score float64) { z.insert(member, score, true) }
+
+func (z *ZSet) insert(member string, score float64, cp bool) {
+	if z.full == nil {
+		n := packCount(z.lp)
+		l := lim()
+		switch {
+		case n+1 > l.ZSetMaxListpackEntries || len(member) > l.ZSetMaxListpackValue:
+			z.toFull(false, n+1)
+		case n+1 > packMaxCount:
+			z.toFull(true, n+1)
+		default:
+			score = zlistpackScore(score)
+			k := zpEntryLen(member, score)
+			p := z.insertPos(score, member)
+			var b []byte
+			if p >= len(z.lp) {
+				b = packReserve(z.lp, k) // appending: in place even if exposed
+				p = len(b)
+				b = b[:p+k]
+			} else {
+				b = packEdit(z.lp, p, p, k)
+			}
+			zpPut(b, p, member, score)
+			packSetCount(b, n+1)
+			z.lp = b
+			return
+		}
+	}
+	if cp {
+		member = strings.Clone(member)
+	}
+	z.full.Insert(member, score)
+}
+
+// Update changes the score of member, which is in the set with score old,
+// to score (not NaN). Like Redis it changes nothing when score == old (so
+// -0 does not replace 0). A listpack set stores -0 as 0.
+func (z *ZSet) Update(member string, old, score float64) {
+	if z.full != nil {
+		z.full.Update(member, old, score)
+		return
+	}
+	score = zlistpackScore(score)
+	if score == old {
+		return
+	}
+	// one pass: the member's entry [e, next) and the first other entry
+	// above the new position, p
+	b := z.lp
+	e, next, p := -1, -1, -1
+	ml := len(member)
+	var last byte
+	if ml > 0 {
+		last = member[ml-1]
+	}
+	for q := packHdr; q < len(b); {
+		mq, n, isInt := zpMember(b, q)
+		me := mq + n
+		if e < 0 && n == ml && (n == 0 || b[me-1] == last) && string(b[mq:me]) == member {
+			e, next = q, zpSkipScore(b, me, isInt)
+			if p >= 0 {
+				break
+			}
+			q = next
+			continue
+		}
+		if p >= 0 {
+			q = zpSkipScore(b, me, isInt)
+			continue
+		}
+		es, nx := zpScore(b, me, isInt)
+		if score < es || (score == es && member < packStr(b, mq, n)) {
+			p = q
+			if e >= 0 {
+				break
+			}
+		}
+		q = nx
+	}
+	if e < 0 {
+		panic("types: ZSet.Update of a member not in the set")
+	}
+	if p < 0 {
+		p = len(b)
+	}
+	k := zpEntryLen(member, score)
+	// member is the caller's string: it cannot alias b unless b is
+	// exposed, and then the first edit copies b, leaving it intact
+	if p == next || p == e {
+		b = packEdit(b, e, next, k)
+		zpPut(b, e, member, score)
+	} else {
+		b = packEdit(b, e, next, 0)
+		if p > e {
+			p -= next - e
+		}
+		b = packEdit(b, p, p, k)
+		zpPut(b, p, member, score)
+	}
+	z.lp = b
+}
+
+// Delete removes member and reports whether it was there.
+func (z *ZSet) Delete(member string) bool {
+	if z.full != nil {
+		return z.full.Delete(member)
+	}
+	e, next, _, _ := z.find(member)
+	if e < 0 {
+		return false
+	}
+	z.cut(e, next, 1)
+	return true
+}
+
+// cut removes the k entries in b[e:next] of a compact set.
+func (z *ZSet) cut(e, next, k int) {
+	cnt := packCount(z.lp) - k
+	if cnt == 0 {
+		z.lp = nil
+		return
+	}
+	b := packEdit(z.lp, e, next, 0)
+	packSetCount(b, cnt)
+	z.lp = b
+}
+
+// Rank returns member's 0-based rank in ascending order and its score.
+func (z *ZSet) Rank(member string) (int, float64, bool) {
+	if z.full != nil {
+		return z.full.Rank(member)
+	}
+	e, _, r, s := z.find(member)
+	if e < 0 {
+		return 0, 0, false
+	}
+	return r, s, true
+}
+
+// At returns the member at 0-based ascending rank i (0 <= i < Len). A
+// compact set walks to it (O(i)); AtRanks fetches many at once.
+func (z *ZSet) At(i int) Z {
+	if z.full != nil {
+		return z.full.At(i)
+	}
+	z.expose()
+	it, _ := zpAt(z.lp, z.seek(i))
+	return it
+}
+
+// AtRanks returns the members at the given ranks (each in [0, Len()), in
+// the order given, repeats allowed) in O(Len + len(ranks)) for a compact
+// set.
+func (z *ZSet) AtRanks(ranks []int) []Z {
+	out := make([]Z, len(ranks))
+	if z.full != nil {
+		for i, r := range ranks {
+			out[i] = z.full.At(r)
+		}
+		return out
+	}
+	z.expose()
+	var buf [128]int32
+	offs := z.offsets(buf[:])
+	for i, r := range ranks {
+		out[i], _ = zpAt(z.lp, int(offs[r]))
+	}
+	return out
+}
+
+// Ascend calls fn for the members from rank from upwards until fn
+// returns false or the set ends. fn must not modify the set.
+func (z *ZSet) Ascend(from int, fn func(rank int, m Z) bool) {
+	if z.full != nil {
+		z.full.Ascend(from, fn)
+		return
+	}
+	z.expose()
+	z.ascend(from, fn)
+}
+
+// ascend is Ascend on a compact set without exposing it.
+func (z *ZSet) ascend(from int, fn func(rank int, m Z) bool) {
+	from = max(from, 0)
+	if from >= packCount(z.lp) {
+		return
+	}
+	r := from
+	for p := z.seek(from); p < len(z.lp); r++ {
+		var it Z
+		it, p = zpAt(z.lp, p)
+		if !fn(r, it) {
+			return
+		}
+	}
+}
+
+// Descend calls fn for the members from rank from downwards until fn
+// returns false or rank 0 is passed. fn must not modify the set.
+func (z *ZSet) Descend(from int, fn func(rank int, m Z) bool) {
+	if z.full != nil {
+		z.full.Descend(from, fn)
+		return
+	}
+	z.expose()
+	z.descend(from, fn)
+}
+
+// descend is Descend on a compact set without exposing it.
+func (z *ZSet) descend(from int, fn func(rank int, m Z) bool) {
+	n := packCount(z.lp)
+	from = min(from, n-1)
+	if from < 0 {
+		return
+	}
+	var buf [128]int32
+	offs := z.offsets(buf[:])
+	for r := from; r >= 0; r-- {
+		it, _ := zpAt(z.lp, int(offs[r]))
+		if !fn(r, it) {
+			return
+		}
+	}
+}
+
+// memberAt returns the member of rank i of a compact set without exposing
+// it (the string must not escape).
+func (z *ZSet) memberAt(i int) string {
+	it, _ := zpAt(z.lp, z.seek(i))
+	return it.Member
+}
+
+// ScoreBounds returns the ranks [lo, hi) of the members whose scores are
+// in r (hi <= lo when none are).
+func (z *ZSet) ScoreBounds(r *ScoreRange) (lo, hi int) {
+	if z.full != nil {
+		return z.full.ScoreBounds(r)
+	}
+	// both predicates are monotone in the score: find where each flips
+	n := packCount(z.lp)
+	lo, hi = n, n
+	loSet, hiSet := false, false
+	for p, i := packHdr, 0; p < len(z.lp) && !(loSet && hiSet); i++ {
+		q, mn, isInt := zpMember(z.lp, p)
+		var s float64
+		s, p = zpScore(z.lp, q+mn, isInt)
+		if !loSet && r.GteMin(s) {
+			lo, loSet = i, true
+		}
+		if !hiSet && !r.LteMax(s) {
+			hi, hiSet = i, true
+		}
+	}
+	return lo, hi
+}
+
 // LexFirst returns the rank of the first member in r, or -1. A listpack
 // set scans from the start as Redis's listpack code does; a skiplist set
 // descends the tree as Redis's skiplist search does. Both agree when all
 // scores are equal.
 func (z *ZSet) LexFirst(r *LexRange) int {
+	if z.full != nil {
+		return z.full.LexFirst(r)
+	}
 	n := z.Len()
-	if n == 0 || r.empty() || !r.GteMin(z.At(n-1).Member) || !r.LteMax(z.At(0).Member) {
+	if n == 0 || r.empty() || !r.GteMin(z.memberAt(n-1)) || !r.LteMax(z.memberAt(0)) {
 		return -1
 	}
-	var i int
-	if z.d == nil {
-		i = -1
-		z.t.ascend(0, func(j int, it Z) bool {
-			if r.GteMin(it.Member) {
-				i = j
-				return false
-			}
-			return true
-		})
-		if i < 0 {
-			return -1
+	i := -1
+	z.ascend(0, func(j int, it Z) bool {
+		if r.GteMin(it.Member) {
+			i = j
+			return false
 		}
-	} else {
-		i = z.t.prefix(func(_ float64, m string) bool { return !r.GteMin(m) })
-		if i >= n {
-			return -1
-		}
-	}
-	if !r.LteMax(z.At(i).Member) {
+		return true
+	})
+	if i < 0 || !r.LteMax(z.memberAt(i)) {
 		return -1
 	}
 	return i
@@ -394,30 +734,22 @@ func (z *ZSet) LexFirst(r *LexRange) int {
 
 // LexLast returns the rank of the last member in r, or -1 (see LexFirst).
 func (z *ZSet) LexLast(r *LexRange) int {
+	if z.full != nil {
+		return z.full.LexLast(r)
+	}
 	n := z.Len()
-	if n == 0 || r.empty() || !r.GteMin(z.At(n-1).Member) || !r.LteMax(z.At(0).Member) {
+	if n == 0 || r.empty() || !r.GteMin(z.memberAt(n-1)) || !r.LteMax(z.memberAt(0)) {
 		return -1
 	}
-	var i int
-	if z.d == nil {
-		i = -1
-		z.t.descend(n-1, func(j int, it Z) bool {
-			if r.LteMax(it.Member) {
-				i = j
-				return false
-			}
-			return true
-		})
-		if i < 0 {
-			return -1
+	i := -1
+	z.descend(n-1, func(j int, it Z) bool {
+		if r.LteMax(it.Member) {
+			i = j
+			return false
 		}
-	} else {
-		i = z.t.prefix(func(_ float64, m string) bool { return r.LteMax(m) }) - 1
-		if i < 0 {
-			return -1
-		}
-	}
-	if !r.GteMin(z.At(i).Member) {
+		return true
+	})
+	if i < 0 || !r.GteMin(z.memberAt(i)) {
 		return -1
 	}
 	return i
@@ -427,51 +759,31 @@ func (z *ZSet) LexLast(r *LexRange) int {
 // first member in r for a listpack set (-1 if none), the end of the
 // skiplist search for members below the range otherwise.
 func (z *ZSet) LexStart(r *LexRange) int {
-	if z.d == nil {
-		return z.LexFirst(r)
+	if z.full != nil {
+		return z.full.LexStart(r)
 	}
-	return z.t.prefix(func(_ float64, m string) bool { return !r.GteMin(m) })
+	return z.LexFirst(r)
 }
 
 // DeleteRange removes the members of ranks [lo, hi) and returns how many
 // it removed.
 func (z *ZSet) DeleteRange(lo, hi int) int {
+	if z.full != nil {
+		return z.full.DeleteRange(lo, hi)
+	}
 	n := z.Len()
 	lo = max(lo, 0)
 	hi = min(hi, n)
 	if lo >= hi {
 		return 0
 	}
-	k := hi - lo
-	z.t.ascend(lo, func(i int, it Z) bool {
-		if i >= hi {
-			return false
-		}
-		if z.d != nil {
-			z.d.remove(it.Member)
-		}
-		z.bytes -= len(it.Member)
-		return true
-	})
-	if k <= 16 || k < n/16 {
-		for range k {
-			z.t.deleteAt(lo)
-		}
-	} else {
-		keep := make([]Z, 0, n-k)
-		z.t.ascend(0, func(i int, it Z) bool {
-			if i < lo || i >= hi {
-				keep = append(keep, it)
-			}
-			return true
-		})
-		z.t = ztree{}
-		z.t.build(keep)
+	a := z.seek(lo)
+	c := a
+	for i := lo; i < hi; i++ {
+		c = zpNext(z.lp, c)
 	}
-	if z.d != nil {
-		z.d.maybeShrink()
-	}
-	return k
+	z.cut(a, c, hi-lo)
+	return hi - lo
 }
 
 // Scan visits part of the set from cursor and returns the cursor to
@@ -483,949 +795,86 @@ func (z *ZSet) DeleteRange(lo, hi int) int {
 // receives each visited member for which keep returns true (keep may be
 // nil).
 func (z *ZSet) Scan(cursor uint64, count int, keep func(member string) bool, emit func(m Z)) uint64 {
-	if z.d == nil {
-		z.t.ascend(0, func(_ int, it Z) bool {
-			if keep == nil || keep(it.Member) {
-				emit(it)
-			}
-			return true
-		})
-		return 0
+	if z.full != nil {
+		return z.full.Scan(cursor, count, keep, emit)
 	}
-	if count < 1 {
-		count = 10
-	}
-	iter := count * 10
-	emitted := 0
-	for {
-		cursor = z.d.scan(cursor, func(e *zdentry) {
-			if keep == nil || keep(e.member) {
-				emit(Z{Score: e.score, Member: e.member})
-				emitted += 2
-			}
-		})
-		iter--
-		if cursor == 0 || iter <= 0 || emitted >= count {
-			return cursor
+	z.expose()
+	z.ascend(0, func(_ int, it Z) bool {
+		if keep == nil || keep(it.Member) {
+			emit(it)
 		}
-	}
+		return true
+	})
+	return 0
 }
 
-// Clone returns a deep copy in the same encoding (member strings are
-// immutable and shared).
+// Clone returns a deep copy in the same encoding.
 func (z *ZSet) Clone() any {
-	c := &ZSet{bytes: z.bytes}
-	items := make([]Z, 0, z.Len())
-	z.t.ascend(0, func(_ int, it Z) bool {
-		items = append(items, it)
-		return true
-	})
-	c.t.build(items)
-	if z.d != nil {
-		c.d = newZDict(len(items))
-		for _, it := range items {
-			c.d.insert(it.Member, it.Score)
-		}
+	if z.full != nil {
+		return &ZSet{full: z.full.clone()}
 	}
-	return c
+	return &ZSet{lp: packClone(z.lp)}
 }
 
-// Per-item memory estimates for MemUsage.
-const (
-	zItemSize  = int(unsafe.Sizeof(Z{}))
-	zEntrySize = int(unsafe.Sizeof(zdentry{}))
-	zNodeSize  = int(unsafe.Sizeof(znode{}))
-	zSetSize   = int(unsafe.Sizeof(ZSet{}))
-	zPtrSize   = int(unsafe.Sizeof(uintptr(0)))
-	zStrAlign  = 8
-)
+const zsetHeaderSize = int(unsafe.Sizeof(ZSet{}))
 
-// MemUsage returns an estimate of the Go heap bytes the set holds: items
-// (at the average leaf fill), member bytes, and the hash table.
+// MemUsage returns an estimate of the Go heap bytes the set holds.
 func (z *ZSet) MemUsage() int {
-	n := z.Len()
-	m := zSetSize + z.bytes + n*zStrAlign/2
-	if z.t.root != nil && z.t.root.children == nil {
-		m += zNodeSize + cap(z.t.root.items.s)*zItemSize
-	} else {
-		m += n*zItemSize*4/3 + (n/(zLeafCap/2)+1)*zNodeSize
+	if z.full != nil {
+		return zsetHeaderSize + z.full.MemUsage()
 	}
-	if z.d != nil {
-		m += n*zEntrySize + len(z.d.buckets)*zPtrSize
-	}
-	return m
+	return zsetHeaderSize + cap(z.lp)
 }
 
-// Check verifies the set's invariants: order and counts in the tree,
-// leaf links, node fill, the hash table mirroring the tree, the listpack
-// limits, and the byte count.
+// Check verifies the set's invariants: for the compact form the order,
+// the count, the listpack limits in force and listpack scores; for the
+// general layout see zsetFull.Check.
 func (z *ZSet) Check() error {
-	if err := z.t.check(); err != nil {
-		return err
-	}
-	n := z.Len()
-	total := 0
-	var err error
-	z.t.ascend(0, func(i int, it Z) bool {
-		total += len(it.Member)
-		if math.IsNaN(it.Score) {
-			err = fmt.Errorf("rank %d: NaN score", i)
-			return false
+	if z.full != nil {
+		if z.lp != nil {
+			return errors.New("sorted set has both a compact buffer and a general layout")
 		}
-		if z.d == nil {
-			if len(it.Member) > ZSetMaxListpackValue {
-				err = fmt.Errorf("listpack member of %d bytes", len(it.Member))
-			} else if it.Score == 0 && math.Signbit(it.Score) {
-				err = errors.New("listpack holds a -0 score")
-			}
-		} else {
-			e := z.d.find(it.Member)
-			if e == nil {
-				err = fmt.Errorf("member %q missing from the hash table", it.Member)
-			} else if e.score != it.Score || math.Signbit(e.score) != math.Signbit(it.Score) {
-				err = fmt.Errorf("member %q: table score %v, tree score %v", it.Member, e.score, it.Score)
-			}
-		}
-		return err == nil
-	})
-	if err != nil {
-		return err
+		return z.full.Check()
 	}
-	if total != z.bytes {
-		return fmt.Errorf("byte count %d, members hold %d", z.bytes, total)
-	}
-	if z.d == nil {
-		if n > ZSetMaxListpackEntries {
-			return fmt.Errorf("listpack with %d members", n)
-		}
+	if z.lp == nil {
 		return nil
 	}
-	return z.d.check(n)
-}
-
-// ---------------------------------------------------------------------
-// The order-statistic B+ tree.
-
-const (
-	zLeafCap  = 128 // items per leaf
-	zLeafMin  = zLeafCap / 4
-	zInnerCap = 64 // children per inner node
-	zInnerMin = zInnerCap / 4
-)
-
-// zvec is a sorted run of items stored as two parallel slices, so binary
-// searches read packed scores and touch member bytes only on ties.
-type zvec struct {
-	s []float64
-	m []string
-}
-
-func (v *zvec) len() int { return len(v.s) }
-
-func (v *zvec) at(i int) Z { return Z{Score: v.s[i], Member: v.m[i]} }
-
-// zless orders items by score, then member bytes.
-func zless(s1 float64, m1 string, s2 float64, m2 string) bool {
-	return s1 < s2 || (s1 == s2 && m1 < m2)
-}
-
-// search returns the first index whose item is >= (s, m), and whether it
-// is equal.
-func (v *zvec) search(s float64, m string) (int, bool) {
-	lo, hi := 0, len(v.s)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if v.s[h] < s || (v.s[h] == s && v.m[h] < m) {
-			lo = h + 1
-		} else {
-			hi = h
+	if len(z.lp) < packHdr {
+		return errors.New("compact buffer shorter than its header")
+	}
+	l := lim()
+	seen := map[string]bool{}
+	n := 0
+	var prev Z
+	for p := packHdr; p < len(z.lp); n++ {
+		var it Z
+		it, p = zpAt(z.lp, p)
+		if p > len(z.lp) {
+			return errors.New("compact entry runs past the buffer")
 		}
-	}
-	return lo, lo < len(v.s) && v.s[lo] == s && v.m[lo] == m
-}
-
-// upper returns the number of items <= (s, m).
-func (v *zvec) upper(s float64, m string) int {
-	lo, hi := 0, len(v.s)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if v.s[h] < s || (v.s[h] == s && v.m[h] <= m) {
-			lo = h + 1
-		} else {
-			hi = h
+		switch {
+		case math.IsNaN(it.Score):
+			return fmt.Errorf("rank %d: NaN score", n)
+		case it.Score == 0 && math.Signbit(it.Score):
+			return errors.New("listpack holds a -0 score")
+		case len(it.Member) > l.ZSetMaxListpackValue:
+			return fmt.Errorf("listpack member of %d bytes", len(it.Member))
+		case seen[it.Member]:
+			return fmt.Errorf("member %q appears twice", it.Member)
+		case n > 0 && !zless(prev.Score, prev.Member, it.Score, it.Member):
+			return fmt.Errorf("compact set out of order at rank %d", n)
 		}
+		seen[it.Member] = true
+		prev = it
 	}
-	return lo
-}
-
-// reserve makes room for need items, growing the capacity geometrically
-// up to limit.
-func (v *zvec) reserve(need, limit int) {
-	if need <= cap(v.s) && need <= cap(v.m) {
-		return
+	if n != packCount(z.lp) {
+		return fmt.Errorf("compact count %d, holds %d members", packCount(z.lp), n)
 	}
-	c := min(max(2*cap(v.s), 4, need), max(limit, need))
-	ns := make([]float64, len(v.s), c)
-	nm := make([]string, len(v.m), c)
-	copy(ns, v.s)
-	copy(nm, v.m)
-	v.s, v.m = ns, nm
-}
-
-func (v *zvec) insert(i int, it Z, limit int) {
-	v.reserve(len(v.s)+1, limit)
-	v.s = slices.Insert(v.s, i, it.Score)
-	v.m = slices.Insert(v.m, i, it.Member)
-}
-
-func (v *zvec) remove(i, j int) {
-	v.s = slices.Delete(v.s, i, j)
-	v.m = slices.Delete(v.m, i, j)
-}
-
-// truncate keeps the first n items, clearing the member references of
-// the rest.
-func (v *zvec) truncate(n int) {
-	clear(v.m[n:])
-	v.s, v.m = v.s[:n], v.m[:n]
-}
-
-func (v *zvec) appendFrom(o *zvec, i, j int, limit int) {
-	v.reserve(len(v.s)+j-i, limit)
-	v.s = append(v.s, o.s[i:j]...)
-	v.m = append(v.m, o.m[i:j]...)
-}
-
-func (v *zvec) push(it Z, limit int) {
-	v.reserve(len(v.s)+1, limit)
-	v.s = append(v.s, it.Score)
-	v.m = append(v.m, it.Member)
-}
-
-func newZVec(c int) zvec { return zvec{s: make([]float64, 0, c), m: make([]string, 0, c)} }
-
-// znode is a leaf (children == nil: items, prev, next) or an inner node
-// (keys, children, cum). keys[i] separates children[i] and
-// children[i+1]: every item of children[i] < keys[i] <= every item of
-// children[i+1]. cum[i] is the number of items under children[0..i], so a
-// rank costs one read per level.
-type znode struct {
-	items      zvec
-	keys       zvec
-	children   []*znode
-	cum        []int
-	prev, next *znode
-}
-
-// recount recomputes cum from the children.
-func (n *znode) recount() {
-	n.cum = n.cum[:0]
-	t := 0
-	for _, c := range n.children {
-		t += c.total()
-		n.cum = append(n.cum, t)
+	if n == 0 {
+		return errors.New("empty compact buffer not released")
 	}
-}
-
-// add adds d to the count of child ci.
-func (n *znode) add(ci, d int) {
-	for k := ci; k < len(n.cum); k++ {
-		n.cum[k] += d
-	}
-}
-
-// before returns the number of items under children[0..ci-1].
-func (n *znode) before(ci int) int {
-	if ci == 0 {
-		return 0
-	}
-	return n.cum[ci-1]
-}
-
-// locate returns the child holding rank i and i's rank within it.
-func (n *znode) locate(i int) (int, int) {
-	lo, hi := 0, len(n.cum)-1
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if n.cum[h] > i {
-			hi = h
-		} else {
-			lo = h + 1
-		}
-	}
-	return lo, i - n.before(lo)
-}
-
-func (n *znode) isLeaf() bool { return n.children == nil }
-
-func (n *znode) len() int {
-	if n.isLeaf() {
-		return n.items.len()
-	}
-	return len(n.children)
-}
-
-func (n *znode) total() int {
-	if n.isLeaf() {
-		return n.items.len()
-	}
-	return n.cum[len(n.cum)-1]
-}
-
-type ztree struct {
-	root        *znode
-	n           int
-	first, last *znode
-}
-
-func (t *ztree) size() int { return t.n }
-
-// childFor returns the index of the child whose range holds (s, m): the
-// number of separators <= it.
-func (n *znode) childFor(s float64, m string) int { return n.keys.upper(s, m) }
-
-func (t *ztree) insert(it Z) {
-	if t.root == nil {
-		l := &znode{items: newZVec(1)}
-		t.root, t.first, t.last = l, l, l
-	}
-	t.n++
-	right, sep, split := t.insertRec(t.root, it)
-	if split {
-		old := t.root
-		t.root = &znode{
-			keys:     zvec{s: []float64{sep.Score}, m: []string{sep.Member}},
-			children: []*znode{old, right},
-			cum:      []int{old.total(), old.total() + right.total()},
-		}
-	}
-}
-
-func (t *ztree) insertRec(n *znode, it Z) (*znode, Z, bool) {
-	if n.isLeaf() {
-		i, _ := n.items.search(it.Score, it.Member)
-		if n.items.len() < zLeafCap {
-			n.items.insert(i, it, zLeafCap)
-			return nil, Z{}, false
-		}
-		return t.splitLeaf(n, i, it)
-	}
-	ci := n.childFor(it.Score, it.Member)
-	n.add(ci, 1)
-	right, sep, split := t.insertRec(n.children[ci], it)
-	if !split {
-		return nil, Z{}, false
-	}
-	n.children = slices.Insert(n.children, ci+1, right)
-	n.cum = slices.Insert(n.cum, ci+1, 0)
-	n.cum[ci] = n.before(ci) + n.children[ci].total()
-	n.cum[ci+1] = n.cum[ci] + right.total()
-	n.keys.insert(ci, sep, zInnerCap)
-	if len(n.children) <= zInnerCap {
-		return nil, Z{}, false
-	}
-	// split the inner node in half; keys[mid-1] moves up
-	mid := len(n.children) / 2
-	r := &znode{
-		keys:     newZVec(zInnerCap),
-		children: append(make([]*znode, 0, zInnerCap+1), n.children[mid:]...),
-		cum:      make([]int, 0, zInnerCap+1),
-	}
-	r.recount()
-	r.keys.appendFrom(&n.keys, mid, n.keys.len(), zInnerCap)
-	up := n.keys.at(mid - 1)
-	n.keys.truncate(mid - 1)
-	clear(n.children[mid:])
-	n.children = n.children[:mid]
-	n.cum = n.cum[:mid]
-	return r, up, true
-}
-
-// splitLeaf splits the full leaf n while inserting it at index i. A leaf
-// at either end of the tree that grows at its outer edge keeps its items
-// and gets a fresh neighbour, so ascending (or descending) inserts fill
-// leaves completely.
-func (t *ztree) splitLeaf(n *znode, i int, it Z) (*znode, Z, bool) {
-	r := &znode{items: newZVec(zLeafCap)}
-	switch {
-	case i == n.items.len() && n.next == nil:
-		r.items.push(it, zLeafCap)
-	case i == 0 && n.prev == nil:
-		r.items.appendFrom(&n.items, 0, n.items.len(), zLeafCap)
-		n.items.truncate(0)
-		n.items.push(it, zLeafCap)
-	default:
-		mid := n.items.len() / 2
-		r.items.appendFrom(&n.items, mid, n.items.len(), zLeafCap)
-		n.items.truncate(mid)
-		if i <= mid {
-			n.items.insert(i, it, zLeafCap)
-		} else {
-			r.items.insert(i-mid, it, zLeafCap)
-		}
-	}
-	r.prev, r.next = n, n.next
-	if n.next != nil {
-		n.next.prev = r
-	} else {
-		t.last = r
-	}
-	n.next = r
-	return r, r.items.at(0), true
-}
-
-// build replaces the tree with the sorted items, leaves filled up.
-func (t *ztree) build(items []Z) {
-	*t = ztree{n: len(items)}
-	if len(items) == 0 {
-		return
-	}
-	var level []*znode
-	var counts []int
-	for i := 0; i < len(items); i += zLeafCap {
-		j := min(i+zLeafCap, len(items))
-		c := zLeafCap
-		if len(items) <= zLeafCap {
-			c = len(items) // a small set: no room to spare
-		}
-		l := &znode{items: newZVec(c)}
-		for _, it := range items[i:j] {
-			l.items.push(it, c)
-		}
-		if len(level) > 0 {
-			p := level[len(level)-1]
-			p.next, l.prev = l, p
-		}
-		level = append(level, l)
-		counts = append(counts, j-i)
-	}
-	t.first, t.last = level[0], level[len(level)-1]
-	// an undersized last leaf takes items from its neighbour
-	if n := len(level); n > 1 && level[n-1].items.len() < zLeafMin {
-		a, b := level[n-2], level[n-1]
-		h := (a.items.len() + b.items.len()) / 2
-		moved := newZVec(zLeafCap)
-		moved.appendFrom(&a.items, h, a.items.len(), zLeafCap)
-		moved.appendFrom(&b.items, 0, b.items.len(), zLeafCap)
-		a.items.truncate(h)
-		b.items = moved
-		counts[n-2], counts[n-1] = a.items.len(), b.items.len()
-	}
-	firstOf := func(n *znode) Z {
-		for !n.isLeaf() {
-			n = n.children[0]
-		}
-		return n.items.at(0)
-	}
-	for len(level) > 1 {
-		var up []*znode
-		var upCounts []int
-		for i := 0; i < len(level); {
-			j := min(i+zInnerCap, len(level))
-			// avoid an undersized last node
-			if rest := len(level) - j; rest > 0 && rest < zInnerMin {
-				j = i + (len(level)-i)/2
-			}
-			p := &znode{
-				children: append(make([]*znode, 0, zInnerCap+1), level[i:j]...),
-				cum:      make([]int, 0, zInnerCap+1),
-				keys:     newZVec(zInnerCap),
-			}
-			sum := 0
-			for k := i; k < j; k++ {
-				if k > i {
-					p.keys.push(firstOf(level[k]), zInnerCap)
-				}
-				sum += counts[k]
-				p.cum = append(p.cum, sum)
-			}
-			up = append(up, p)
-			upCounts = append(upCounts, sum)
-			i = j
-		}
-		level, counts = up, upCounts
-	}
-	t.root = level[0]
-}
-
-// rank returns the 0-based rank of (s, m).
-func (t *ztree) rank(s float64, m string) (int, bool) {
-	n := t.root
-	if n == nil {
-		return 0, false
-	}
-	r := 0
-	for !n.isLeaf() {
-		ci := n.childFor(s, m)
-		r += n.before(ci)
-		n = n.children[ci]
-	}
-	i, ok := n.items.search(s, m)
-	return r + i, ok
-}
-
-// seek returns the leaf and index of rank i (0 <= i < n).
-func (t *ztree) seek(i int) (*znode, int) {
-	n := t.root
-	for !n.isLeaf() {
-		var ci int
-		ci, i = n.locate(i)
-		n = n.children[ci]
-	}
-	return n, i
-}
-
-func (t *ztree) ascend(from int, fn func(int, Z) bool) {
-	if from < 0 {
-		from = 0
-	}
-	if from >= t.n {
-		return
-	}
-	l, i := t.seek(from)
-	r := from
-	for l != nil {
-		for ; i < l.items.len(); i++ {
-			if !fn(r, l.items.at(i)) {
-				return
-			}
-			r++
-		}
-		l, i = l.next, 0
-	}
-}
-
-func (t *ztree) descend(from int, fn func(int, Z) bool) {
-	if from >= t.n {
-		from = t.n - 1
-	}
-	if from < 0 {
-		return
-	}
-	l, i := t.seek(from)
-	r := from
-	for l != nil {
-		for ; i >= 0; i-- {
-			if !fn(r, l.items.at(i)) {
-				return
-			}
-			r--
-		}
-		l = l.prev
-		if l != nil {
-			i = l.items.len() - 1
-		}
-	}
-}
-
-// prefix returns how many leading items satisfy pred, which must be true
-// for a prefix of the items and false after (on a non-monotone predicate
-// it returns the end of a descent that follows the separators).
-func (t *ztree) prefix(pred func(s float64, m string) bool) int {
-	n := t.root
-	if n == nil {
-		return 0
-	}
-	search := func(v *zvec) int {
-		lo, hi := 0, v.len()
-		for lo < hi {
-			h := int(uint(lo+hi) >> 1)
-			if pred(v.s[h], v.m[h]) {
-				lo = h + 1
-			} else {
-				hi = h
-			}
-		}
-		return lo
-	}
-	r := 0
-	for !n.isLeaf() {
-		ci := search(&n.keys)
-		r += n.before(ci)
-		n = n.children[ci]
-	}
-	return r + search(&n.items)
-}
-
-// replaceScore moves item (old, m) to score s, in place when its
-// neighbours allow.
-func (t *ztree) replaceScore(old float64, m string, s float64) bool {
-	n := t.root
-	if n == nil {
-		return false
-	}
-	for !n.isLeaf() {
-		n = n.children[n.childFor(old, m)]
-	}
-	i, ok := n.items.search(old, m)
-	if !ok {
-		return false
-	}
-	v := &n.items
-	member := v.m[i] // keep the stored string
-	// in place when it stays strictly between its neighbours within the
-	// leaf, so the separators stay valid
-	if (i > 0 && zless(v.s[i-1], v.m[i-1], s, member) || i == 0 && n.prev == nil) &&
-		(i+1 < v.len() && zless(s, member, v.s[i+1], v.m[i+1]) || i+1 == v.len() && n.next == nil) {
-		v.s[i] = s
-		return true
-	}
-	t.delete(old, member)
-	t.insert(Z{Score: s, Member: member})
-	return true
-}
-
-func (t *ztree) delete(s float64, m string) bool {
-	if t.root == nil || !t.deleteRec(t.root, s, m) {
-		return false
-	}
-	t.n--
-	t.shrinkRoot()
-	return true
-}
-
-func (t *ztree) deleteRec(n *znode, s float64, m string) bool {
-	if n.isLeaf() {
-		i, ok := n.items.search(s, m)
-		if !ok {
-			return false
-		}
-		n.items.remove(i, i+1)
-		return true
-	}
-	ci := n.childFor(s, m)
-	if !t.deleteRec(n.children[ci], s, m) {
-		return false
-	}
-	n.add(ci, -1)
-	t.rebalance(n, ci)
-	return true
-}
-
-// deleteAt removes the item of rank i.
-func (t *ztree) deleteAt(i int) {
-	t.deleteAtRec(t.root, i)
-	t.n--
-	t.shrinkRoot()
-}
-
-func (t *ztree) deleteAtRec(n *znode, i int) {
-	if n.isLeaf() {
-		n.items.remove(i, i+1)
-		return
-	}
-	ci, i := n.locate(i)
-	t.deleteAtRec(n.children[ci], i)
-	n.add(ci, -1)
-	t.rebalance(n, ci)
-}
-
-func (t *ztree) shrinkRoot() {
-	for t.root != nil && !t.root.isLeaf() && len(t.root.children) == 1 {
-		t.root = t.root.children[0]
-	}
-	if t.n == 0 {
-		*t = ztree{}
-	}
-}
-
-// rebalance fixes child ci of n after a deletion left it under-filled,
-// by merging it with a neighbour or moving items over from one.
-func (t *ztree) rebalance(n *znode, ci int) {
-	c := n.children[ci]
-	minLen := zLeafMin
-	capLen := zLeafCap
-	if !c.isLeaf() {
-		minLen, capLen = zInnerMin, zInnerCap
-	}
-	if c.len() >= minLen || len(n.children) < 2 {
-		return
-	}
-	j := max(ci-1, 0) // work on the pair (j, j+1)
-	a, b := n.children[j], n.children[j+1]
-	if a.len()+b.len() <= capLen {
-		t.merge(n, j)
-		return
-	}
-	if a.isLeaf() {
-		// redistribute evenly between a and b
-		total := a.items.len() + b.items.len()
-		h := total / 2
-		if a.items.len() > h {
-			nb := newZVec(zLeafCap)
-			nb.appendFrom(&a.items, h, a.items.len(), zLeafCap)
-			nb.appendFrom(&b.items, 0, b.items.len(), zLeafCap)
-			a.items.truncate(h)
-			b.items = nb
-		} else {
-			k := h - a.items.len()
-			a.items.appendFrom(&b.items, 0, k, zLeafCap)
-			b.items.remove(0, k)
-		}
-		n.cum[j] = n.before(j) + a.items.len()
-		n.keys.s[j], n.keys.m[j] = b.items.s[0], b.items.m[0]
-		return
-	}
-	// inner: rotate through the separator
-	keys := newZVec(a.keys.len() + b.keys.len() + 1)
-	keys.appendFrom(&a.keys, 0, a.keys.len(), 0)
-	keys.push(n.keys.at(j), 0)
-	keys.appendFrom(&b.keys, 0, b.keys.len(), 0)
-	kids := append(append(make([]*znode, 0, len(a.children)+len(b.children)), a.children...), b.children...)
-	h := len(kids) / 2
-	clear(a.children)
-	clear(b.children)
-	a.children = append(a.children[:0], kids[:h]...)
-	a.keys.truncate(0)
-	a.keys.appendFrom(&keys, 0, h-1, zInnerCap)
-	n.keys.s[j], n.keys.m[j] = keys.s[h-1], keys.m[h-1]
-	b.children = append(b.children[:0], kids[h:]...)
-	b.keys.truncate(0)
-	b.keys.appendFrom(&keys, h, keys.len(), zInnerCap)
-	a.recount()
-	b.recount()
-	n.cum[j] = n.before(j) + a.total()
-}
-
-// merge joins children j and j+1 of n into child j.
-func (t *ztree) merge(n *znode, j int) {
-	a, b := n.children[j], n.children[j+1]
-	if a.isLeaf() {
-		a.items.appendFrom(&b.items, 0, b.items.len(), zLeafCap)
-		a.next = b.next
-		if b.next != nil {
-			b.next.prev = a
-		} else {
-			t.last = a
-		}
-	} else {
-		a.keys.push(n.keys.at(j), zInnerCap)
-		a.keys.appendFrom(&b.keys, 0, b.keys.len(), zInnerCap)
-		a.children = append(a.children, b.children...)
-		a.recount()
-	}
-	n.children = slices.Delete(n.children, j+1, j+2)
-	n.cum = slices.Delete(n.cum, j, j+1)
-	n.keys.remove(j, j+1)
-}
-
-func (t *ztree) check() error {
-	if t.root == nil {
-		if t.n != 0 || t.first != nil || t.last != nil {
-			return errors.New("empty tree with a count or leaves")
-		}
-		return nil
-	}
-	var leaves []*znode
-	inside := func(it, lo, hi *Z) bool {
-		return (lo == nil || !zless(it.Score, it.Member, lo.Score, lo.Member)) &&
-			(hi == nil || zless(it.Score, it.Member, hi.Score, hi.Member))
-	}
-	var walk func(n *znode, depth int, lo, hi *Z, isRoot bool) (int, int, error)
-	walk = func(n *znode, depth int, lo, hi *Z, isRoot bool) (int, int, error) {
-		if n.isLeaf() {
-			leaves = append(leaves, n)
-			v := &n.items
-			if len(v.s) != len(v.m) {
-				return 0, 0, errors.New("leaf score and member counts differ")
-			}
-			if v.len() > zLeafCap {
-				return 0, 0, fmt.Errorf("leaf of %d items", v.len())
-			}
-			if !isRoot && v.len() == 0 {
-				return 0, 0, errors.New("empty leaf")
-			}
-			for i := range v.s {
-				if i > 0 && !zless(v.s[i-1], v.m[i-1], v.s[i], v.m[i]) {
-					return 0, 0, fmt.Errorf("leaf out of order at %d", i)
-				}
-				if it := v.at(i); !inside(&it, lo, hi) {
-					return 0, 0, fmt.Errorf("item %v outside its separators", it)
-				}
-			}
-			return v.len(), depth, nil
-		}
-		if n.keys.len() != len(n.children)-1 || len(n.keys.m) != len(n.keys.s) || len(n.cum) != len(n.children) {
-			return 0, 0, errors.New("inner node shape")
-		}
-		if len(n.children) > zInnerCap || len(n.children) < 2 {
-			return 0, 0, fmt.Errorf("inner node of %d children", len(n.children))
-		}
-		total, d := 0, -1
-		for i, c := range n.children {
-			clo, chi := lo, hi
-			if i > 0 {
-				k := n.keys.at(i - 1)
-				clo = &k
-				if i > 1 && !zless(n.keys.s[i-2], n.keys.m[i-2], k.Score, k.Member) {
-					return 0, 0, errors.New("separators out of order")
-				}
-			}
-			if i < n.keys.len() {
-				k := n.keys.at(i)
-				chi = &k
-			}
-			cnt, cd, err := walk(c, depth+1, clo, chi, false)
-			if err != nil {
-				return 0, 0, err
-			}
-			if got := n.cum[i] - n.before(i); cnt != got {
-				return 0, 0, fmt.Errorf("count %d for a child of %d items", got, cnt)
-			}
-			if d >= 0 && cd != d {
-				return 0, 0, errors.New("leaves at different depths")
-			}
-			d = cd
-			total += cnt
-		}
-		return total, d, nil
-	}
-	total, _, err := walk(t.root, 0, nil, nil, true)
-	if err != nil {
-		return err
-	}
-	if total != t.n {
-		return fmt.Errorf("tree holds %d items, count says %d", total, t.n)
-	}
-	if t.first != leaves[0] || t.last != leaves[len(leaves)-1] {
-		return errors.New("first/last leaf pointers")
-	}
-	for i, l := range leaves {
-		var p, nx *znode
-		if i > 0 {
-			p = leaves[i-1]
-		}
-		if i+1 < len(leaves) {
-			nx = leaves[i+1]
-		}
-		if l.prev != p || l.next != nx {
-			return fmt.Errorf("leaf %d links", i)
-		}
-	}
-	return nil
-}
-
-// ---------------------------------------------------------------------
-// The member → score hash table.
-
-var zseed = maphash.MakeSeed()
-
-type zdentry struct {
-	member string
-	score  float64
-	next   *zdentry
-}
-
-// zdict is a chained hash table with power-of-two buckets, resized at
-// once (load factor 1 up, 1/8 down).
-type zdict struct {
-	buckets []*zdentry
-	n       int
-}
-
-const zdictMin = 4
-
-func newZDict(hint int) *zdict {
-	size := zdictMin
-	for size < hint {
-		size <<= 1
-	}
-	return &zdict{buckets: make([]*zdentry, size)}
-}
-
-func (d *zdict) bucket(m string) uint64 {
-	return maphash.String(zseed, m) & uint64(len(d.buckets)-1)
-}
-
-func (d *zdict) find(m string) *zdentry {
-	for e := d.buckets[d.bucket(m)]; e != nil; e = e.next {
-		if e.member == m {
-			return e
-		}
-	}
-	return nil
-}
-
-// insert adds m, which must be absent.
-func (d *zdict) insert(m string, s float64) {
-	if d.n >= len(d.buckets) {
-		d.resize(len(d.buckets) * 2)
-	}
-	b := d.bucket(m)
-	d.buckets[b] = &zdentry{member: m, score: s, next: d.buckets[b]}
-	d.n++
-}
-
-func (d *zdict) remove(m string) *zdentry {
-	p := &d.buckets[d.bucket(m)]
-	for e := *p; e != nil; e = e.next {
-		if e.member == m {
-			*p = e.next
-			e.next = nil
-			d.n--
-			return e
-		}
-		p = &e.next
-	}
-	return nil
-}
-
-func (d *zdict) maybeShrink() {
-	if len(d.buckets) > zdictMin && d.n*8 < len(d.buckets) {
-		size := zdictMin
-		for size < d.n {
-			size <<= 1
-		}
-		d.resize(size)
-	}
-}
-
-func (d *zdict) resize(size int) {
-	nb := make([]*zdentry, size)
-	mask := uint64(size - 1)
-	for _, e := range d.buckets {
-		for e != nil {
-			next := e.next
-			b := maphash.String(zseed, e.member) & mask
-			e.next = nb[b]
-			nb[b] = e
-			e = next
-		}
-	}
-	d.buckets = nb
-}
-
-// scan emits the entries of bucket (cursor & mask) and returns the next
-// cursor in reverse-binary order (dictScan's algorithm for one table).
-func (d *zdict) scan(cursor uint64, fn func(*zdentry)) uint64 {
-	mask := uint64(len(d.buckets) - 1)
-	for e := d.buckets[cursor&mask]; e != nil; e = e.next {
-		fn(e)
-	}
-	cursor |= ^mask
-	cursor = bits.Reverse64(cursor)
-	cursor++
-	return bits.Reverse64(cursor)
-}
-
-func (d *zdict) check(n int) error {
-	if d.n != n {
-		return fmt.Errorf("hash table holds %d members, the tree %d", d.n, n)
-	}
-	cnt := 0
-	for i, e := range d.buckets {
-		for ; e != nil; e = e.next {
-			if d.bucket(e.member) != uint64(i) {
-				return fmt.Errorf("member %q in the wrong bucket", e.member)
-			}
-			cnt++
-		}
-	}
-	if cnt != d.n {
-		return fmt.Errorf("hash table chains hold %d, count says %d", cnt, d.n)
-	}
-	if len(d.buckets)&(len(d.buckets)-1) != 0 {
-		return errors.New("bucket count is not a power of two")
+	if n > l.ZSetMaxListpackEntries {
+		return fmt.Errorf("listpack with %d members", n)
 	}
 	return nil
 }

@@ -371,7 +371,7 @@ func TestZSet_SequentialInsert_FillsLeaves(t *testing.T) {
 		z.Insert("m"+strconv.Itoa(i), float64(i))
 	}
 	leaves := 0
-	for l := z.t.first; l != nil; l = l.next {
+	for l := z.full.t.first; l != nil; l = l.next {
 		leaves++
 	}
 	assert.LessOrEqual(t, leaves, 10000/zLeafCap+1)

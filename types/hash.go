@@ -1,0 +1,469 @@
+package types
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"unsafe"
+)
+
+// Redis's default encoding thresholds for hashes (redis.conf and config.c
+// of 7.4: hash-max-listpack-entries 512, hash-max-listpack-value 64). A
+// hash stays "small" (Redis's listpack encoding) while it has at most
+// hash-max-listpack-entries fields and every field name and value has at
+// most hash-max-listpack-value bytes; past either limit it converts, once
+// and for good, to the "large" (hashtable) layout. SetLimits changes the
+// limits in force; these are the defaults.
+const (
+	HashMaxListpackEntries = 512
+	HashMaxListpackValue   = 64
+)
+
+// Hash is the value of a Redis hash: fields with string values, each field
+// with an optional absolute expiry (Redis 7.4 hash-field expiration).
+//
+// # Encodings
+//
+// A hash starts compact, as Redis's listpack: one byte buffer holding the
+// fields in insertion order, each name and value framed by its length (a
+// uvarint), after a 2-byte header. That costs the field and value bytes
+// plus two or three bytes per field, one allocation for the whole hash.
+// Lookups scan the buffer, as Redis's listpack search does, and writes
+// move its tail as Redis does. Reads return strings that alias the buffer
+// without copying; once a buffer has handed out strings it is never
+// modified below its length again (the next write other than an append
+// makes a new buffer; see pack.go), so they stay immutable.
+//
+// The hash leaves the compact form, for good, when it passes
+// hash-max-listpack-entries fields or gets a name or value longer than
+// hash-max-listpack-value bytes (Redis's conversion to "hashtable"), or
+// when a field-expiry command runs on it (Redis's "listpackex"). It then
+// uses the general layout (hashFull), which keeps the listpackex order
+// while small and adds an index past the limits.
+//
+// # Expiry
+//
+// Hash stores expiry times but never decides by itself that a field is
+// gone: the caller passes its time snapshot where it matters. A field with
+// expiry at is logically expired at time now when at < now, as in Redis
+// (a field expiring exactly now is still alive).
+//
+// A Hash is not safe for concurrent use; the keyspace shard lock guards
+// it. Strings returned by its methods are immutable and safe to keep.
+type Hash struct {
+	lp   []byte    // compact form (full == nil): count, then name, value, ...
+	full *hashFull // general layout; nil while compact
+}
+
+// NewHash returns an empty hash.
+func NewHash() *Hash { return &Hash{} }
+
+// Len returns the number of fields, counting fields that expired but were
+// not reclaimed yet (what HLEN reports in Redis 7.4).
+func (h *Hash) Len() int {
+	if h.full != nil {
+		return h.full.Len()
+	}
+	return packCount(h.lp)
+}
+
+// LiveLen returns the number of fields alive at time now.
+func (h *Hash) LiveLen(now int64) int {
+	if h.full != nil {
+		return h.full.LiveLen(now)
+	}
+	return packCount(h.lp)
+}
+
+// TTLCount returns how many fields have an expiry.
+func (h *Hash) TTLCount() int {
+	if h.full != nil {
+		return h.full.nttl
+	}
+	return 0
+}
+
+// Encoding returns the name Redis's OBJECT ENCODING gives the hash:
+// "listpack", "listpackex" (small, and a field-expiry command has run on
+// it), or "hashtable".
+func (h *Hash) Encoding() string {
+	if h.full != nil {
+		return h.full.Encoding()
+	}
+	return "listpack"
+}
+
+// IsCompact reports whether the hash is in the compact one-buffer form.
+func (h *Hash) IsCompact() bool { return h.full == nil }
+
+// PrepareTTL records that a field-expiry command (HEXPIRE and friends) ran
+// on the hash. Redis converts a listpack hash to listpackex at that point,
+// whether or not a field gets a TTL, and never converts it back.
+func (h *Hash) PrepareTTL() {
+	if h.full == nil {
+		h.toFull(true)
+	}
+	h.full.PrepareTTL()
+}
+
+// toFull moves a compact hash to the general layout, small (a listpackex
+// when ex) with the same field order.
+func (h *Hash) toFull(ex bool) {
+	n := packCount(h.lp)
+	f := &hashFull{ents: make([]hentry, 0, max(n, 1)), ex: ex}
+	h.rangeCompact(func(field, value string) bool {
+		f.appendEntry(newHEntry(field, value, hfHash(field)), 0)
+		return true
+	})
+	h.full, h.lp = f, nil
+}
+
+// toLarge moves the hash to the large (hashtable) layout.
+func (h *Hash) toLarge() {
+	if h.full == nil {
+		h.toFull(false)
+	}
+	h.full.convert()
+}
+
+// findCompact returns the offset of field's entry and of its value's
+// frame, or -1.
+func (h *Hash) findCompact(field string) (entry, val int) {
+	b := h.lp
+	fl := len(field)
+	var last byte
+	if fl > 0 {
+		last = field[fl-1]
+	}
+	for p := packHdr; p < len(b); {
+		n, q := int(b[p]), p+1
+		if n >= 0x80 {
+			n, q = packLenSlow(b, p)
+		}
+		v := q + n
+		if n == fl && (n == 0 || b[v-1] == last) && string(b[q:v]) == field {
+			return p, v
+		}
+		if m := int(b[v]); m < 0x80 {
+			p = v + 1 + m
+		} else {
+			p = packSkip(b, v)
+		}
+	}
+	return -1, -1
+}
+
+// Get returns field's value and expiry (0 when it has none). It does not
+// look at the expiry: a field that is logically expired is still found.
+func (h *Hash) Get(field string) (value string, expireAt int64, ok bool) {
+	if h.full != nil {
+		return h.full.Get(field)
+	}
+	_, v := h.findCompact(field)
+	if v < 0 {
+		return "", 0, false
+	}
+	packExpose(h.lp)
+	n, q := packLen(h.lp, v)
+	return packStr(h.lp, q, n), 0, true
+}
+
+// compactAt returns the field and value starting at offset p and the
+// offset of the next entry.
+func (h *Hash) compactAt(p int) (field, value string, next int) {
+	b := h.lp
+	n, q := packLen(b, p)
+	field = packStr(b, q, n)
+	n, q = packLen(b, q+n)
+	return field, packStr(b, q, n), q + n
+}
+
+// At returns the field in slot i (0 <= i < Len()). A compact hash walks
+// to the slot (O(i)); use Each or AtSlots to visit many fields.
+func (h *Hash) At(i int) (field, value string, expireAt int64) {
+	if h.full != nil {
+		return h.full.At(i)
+	}
+	packExpose(h.lp)
+	p := packHdr
+	for ; i > 0; i-- {
+		p = packSkip(h.lp, packSkip(h.lp, p))
+	}
+	field, value, _ = h.compactAt(p)
+	return field, value, 0
+}
+
+// AtSlots calls fn with the field in each of slots (each in [0, Len())),
+// in the order given; slots may repeat. It costs O(Len + len(slots)).
+func (h *Hash) AtSlots(slots []int, fn func(field, value string, expireAt int64)) {
+	if h.full != nil {
+		for _, s := range slots {
+			fn(h.full.At(s))
+		}
+		return
+	}
+	packExpose(h.lp)
+	offs := make([]int32, 0, packCount(h.lp))
+	for p := packHdr; p < len(h.lp); p = packSkip(h.lp, packSkip(h.lp, p)) {
+		offs = append(offs, int32(p))
+	}
+	for _, s := range slots {
+		f, v, _ := h.compactAt(int(offs[s]))
+		fn(f, v, 0)
+	}
+}
+
+// Each calls fn for every field in slot order (expired or not) until fn
+// returns false. fn must not modify the hash.
+func (h *Hash) Each(fn func(field, value string, expireAt int64) bool) {
+	if h.full != nil {
+		for i := range h.full.ents {
+			if !fn(h.full.At(i)) {
+				return
+			}
+		}
+		return
+	}
+	packExpose(h.lp)
+	h.rangeCompact(func(f, v string) bool { return fn(f, v, 0) })
+}
+
+// rangeCompact walks a compact hash without exposing it (the caller
+// decides).
+func (h *Hash) rangeCompact(fn func(field, value string) bool) {
+	for p := packHdr; p < len(h.lp); {
+		var f, v string
+		f, v, p = h.compactAt(p)
+		if !fn(f, v) {
+			return
+		}
+	}
+}
+
+// Set stores value in field as HSET does and reports whether the field is
+// new. Overwriting a field removes its expiry (a field that expired but
+// was not reclaimed counts as existing, as in Redis 7.4). Both strings are
+// copied.
+func (h *Hash) Set(field, value string) bool {
+	if h.full != nil {
+		return h.full.Set(field, value)
+	}
+	return h.setCompact(field, value, false)
+}
+
+// SetKeepTTL stores value in field as HINCRBY does: an existing field
+// keeps its expiry. It reports whether the field is new.
+func (h *Hash) SetKeepTTL(field, value string) bool {
+	if h.full != nil {
+		return h.full.SetKeepTTL(field, value)
+	}
+	return h.setCompact(field, value, true)
+}
+
+func (h *Hash) setCompact(field, value string, keepTTL bool) bool {
+	l := lim()
+	if !hashFits(l, field, value) {
+		h.toLarge()
+		return h.full.set(field, value, keepTTL)
+	}
+	e, v := h.findCompact(field)
+	if e < 0 {
+		n := packCount(h.lp)
+		if n+1 > l.HashMaxListpackEntries {
+			h.toLarge()
+			return h.full.set(field, value, keepTTL)
+		}
+		if n+1 > packMaxCount {
+			h.toFull(false) // allowed, but more than the header counts
+			return h.full.set(field, value, keepTTL)
+		}
+		b := packReserve(h.lp, packFrameLen(len(field))+packFrameLen(len(value)))
+		b = packAppendStr(b, field)
+		b = packAppendStr(b, value)
+		packSetCount(b, n+1)
+		h.lp = b
+		return true
+	}
+	n, q := packLen(h.lp, v)
+	if packStr(h.lp, q, n) == value {
+		return false
+	}
+	b := packEdit(h.lp, v, q+n, packFrameLen(len(value)))
+	packPutStr(b, v, value)
+	h.lp = b
+	return false
+}
+
+// Reserve prepares for a command that sets n fields. Like Redis's
+// hashTypeTryConversion, a small hash converts to the large layout up front
+// when n alone exceeds hash-max-listpack-entries (even if some of the
+// fields repeat or exist), and the large index is sized for n more fields.
+func (h *Hash) Reserve(n int) {
+	if h.full == nil {
+		if n <= lim().HashMaxListpackEntries {
+			return
+		}
+		h.toLarge()
+	}
+	h.full.Reserve(n)
+}
+
+// Delete removes field and reports whether it existed (expired or not).
+func (h *Hash) Delete(field string) bool {
+	if h.full != nil {
+		return h.full.Delete(field)
+	}
+	e, v := h.findCompact(field)
+	if e < 0 {
+		return false
+	}
+	cnt := packCount(h.lp) - 1
+	if cnt == 0 {
+		h.lp = nil
+		return true
+	}
+	b := packEdit(h.lp, e, packSkip(h.lp, v), 0)
+	packSetCount(b, cnt)
+	h.lp = b
+	return true
+}
+
+// SetExpire gives field the absolute expiry at (unix ms, > 0) and reports
+// whether the field exists. A small hash with TTLs keeps its fields
+// ordered by expiry, as a listpackex does.
+func (h *Hash) SetExpire(field string, at int64) bool {
+	if h.full == nil {
+		if e, _ := h.findCompact(field); e < 0 {
+			return false
+		}
+		h.toFull(true)
+	}
+	return h.full.SetExpire(field, at)
+}
+
+// Persist removes field's expiry. It reports whether the field had one.
+func (h *Hash) Persist(field string) bool {
+	if h.full == nil {
+		return false
+	}
+	return h.full.Persist(field)
+}
+
+// NextExpiry returns the earliest field expiry, or 0 when no field has one.
+func (h *Hash) NextExpiry() int64 {
+	if h.full == nil {
+		return 0
+	}
+	return h.full.NextExpiry()
+}
+
+// ExpireFields reclaims fields whose expiry is before now, earliest first,
+// at most max of them (max <= 0: all), calling fn with each removed
+// field's name. It returns how many it removed.
+func (h *Hash) ExpireFields(now int64, max int, fn func(field string)) int {
+	if h.full == nil {
+		return 0
+	}
+	return h.full.ExpireFields(now, max, fn)
+}
+
+// Range calls fn for each field alive at time now (now 0: every field), in
+// the hash's order, until fn returns false. fn must not modify the hash.
+func (h *Hash) Range(now int64, fn func(field, value string) bool) {
+	if h.full != nil {
+		h.full.Range(now, fn)
+		return
+	}
+	packExpose(h.lp)
+	h.rangeCompact(fn)
+}
+
+// RandomSlot returns a uniformly random slot (the hash must not be empty).
+func (h *Hash) RandomSlot() int { return rand.IntN(h.Len()) }
+
+// SampleSlots returns k distinct random slots, 0 < k < Len(). A small hash
+// returns them in field order (as Redis's listpack sampling does); a large
+// one in random order.
+func (h *Hash) SampleSlots(k int) []int {
+	if h.full != nil {
+		return h.full.SampleSlots(k)
+	}
+	return sampleInOrder(packCount(h.lp), k)
+}
+
+// Scan visits fields for HSCAN and returns the cursor to continue from (0
+// when done). A small hash visits every field and returns 0. A large hash
+// visits about count slots from cursor down (see hashFull's doc for the
+// guarantee). fn sees expired fields too; the caller filters.
+func (h *Hash) Scan(cursor uint64, count int, fn func(field, value string, expireAt int64)) uint64 {
+	if h.full != nil {
+		return h.full.Scan(cursor, count, fn)
+	}
+	packExpose(h.lp)
+	h.rangeCompact(func(f, v string) bool { fn(f, v, 0); return true })
+	return 0
+}
+
+// Clone returns a deep copy (used by COPY and snapshots) in the same
+// encoding.
+func (h *Hash) Clone() any {
+	if h.full != nil {
+		return &Hash{full: h.full.clone()}
+	}
+	return &Hash{lp: packClone(h.lp)}
+}
+
+const hashHeaderSize = int(unsafe.Sizeof(Hash{}))
+
+// MemUsage returns an estimate of the bytes the hash holds on the Go heap.
+func (h *Hash) MemUsage() int {
+	if h.full != nil {
+		return hashHeaderSize + h.full.MemUsage()
+	}
+	return hashHeaderSize + cap(h.lp)
+}
+
+// Check verifies the hash's invariants and returns the first violation.
+// Size limits are checked against the limits in force.
+func (h *Hash) Check() error {
+	if h.full != nil {
+		if h.lp != nil {
+			return errors.New("hash has both a compact buffer and a general layout")
+		}
+		return h.full.Check()
+	}
+	if h.lp == nil {
+		return nil
+	}
+	if len(h.lp) < packHdr {
+		return errors.New("compact buffer shorter than its header")
+	}
+	l := lim()
+	seen := map[string]bool{}
+	n := 0
+	for p := packHdr; p < len(h.lp); {
+		var f, v string
+		f, v, p = h.compactAt(p)
+		if p > len(h.lp) {
+			return errors.New("compact entry runs past the buffer")
+		}
+		if seen[f] {
+			return fmt.Errorf("field %q appears twice", f)
+		}
+		seen[f] = true
+		if !hashFits(l, f, v) {
+			return fmt.Errorf("compact hash holds oversized field %q", f)
+		}
+		n++
+	}
+	if n != packCount(h.lp) {
+		return fmt.Errorf("compact count %d, holds %d fields", packCount(h.lp), n)
+	}
+	if n == 0 {
+		return errors.New("empty compact buffer not released")
+	}
+	if n > l.HashMaxListpackEntries {
+		return fmt.Errorf("compact hash with %d fields", n)
+	}
+	return nil
+}

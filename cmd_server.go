@@ -515,8 +515,8 @@ var infoSections = []*infoSection{
 	{name: "replication", title: "Replication", dflt: true, all: true, compute: infoReplication},
 	{name: "cpu", title: "CPU", dflt: true, all: true, compute: infoCPU},
 	{name: "modules", title: "Modules", dflt: true, all: true, compute: func(*Exec, *strings.Builder) {}},
-	{name: "commandstats", title: "Commandstats", all: true, compute: func(*Exec, *strings.Builder) {}},
-	{name: "errorstats", title: "Errorstats", dflt: true, all: true, compute: func(*Exec, *strings.Builder) {}},
+	{name: "commandstats", title: "Commandstats", all: true, compute: func(x *Exec, b *strings.Builder) { x.s.cmdStats.infoCommandStats(b) }},
+	{name: "errorstats", title: "Errorstats", dflt: true, all: true, compute: func(x *Exec, b *strings.Builder) { x.s.cmdStats.infoErrorStats(b) }},
 	{name: "latencystats", title: "Latencystats", all: true, compute: func(*Exec, *strings.Builder) {}},
 	{name: "cluster", title: "Cluster", dflt: true, all: true, compute: func(_ *Exec, b *strings.Builder) { infoLine(b, "cluster_enabled", "0") }},
 	{name: "keyspace", title: "Keyspace", dflt: true, all: true, compute: infoKeyspace},
@@ -765,7 +765,7 @@ func infoStats(x *Exec, b *strings.Builder) {
 	infoLine(b, "tracking_total_items", "0")
 	infoLine(b, "tracking_total_prefixes", "0")
 	infoLine(b, "unexpected_error_replies", "0")
-	infoInt(b, "total_error_replies", st.stats.errorReplies.Load())
+	infoInt(b, "total_error_replies", x.s.cmdStats.errors.Load())
 	infoLine(b, "dump_payload_sanitizations", "0")
 	infoLine(b, "client_query_buffer_limit_disconnections", "0")
 	infoLine(b, "client_output_buffer_limit_disconnections", "0")

@@ -58,6 +58,7 @@ type Command struct {
 	Group string
 
 	flags cmdFlag
+	id    int // index into a store's per-command statistics
 	run   func(x *Exec)
 	// keys returns key argument positions when they depend on arguments.
 	keys func(args [][]byte) []int
@@ -94,9 +95,14 @@ func register(c *Command) *Command {
 	if c.Step == 0 && c.FirstKey > 0 {
 		c.Step = 1
 	}
+	c.id = len(commandList)
+	commandList = append(commandList, c)
 	commands[c.Name] = c
 	return c
 }
+
+// commandList is every command and subcommand by id.
+var commandList []*Command
 
 // registerSub adds a subcommand to the container command parent.
 func registerSub(parent string, c *Command) {
@@ -109,6 +115,8 @@ func registerSub(parent string, c *Command) {
 	if c.Step == 0 && c.FirstKey > 0 {
 		c.Step = 1
 	}
+	c.id = len(commandList)
+	commandList = append(commandList, c)
 	p.sub[short] = c
 }
 

@@ -179,7 +179,18 @@ func init() {
 		st.ks.SetNotifyFlags(f)
 	})
 	cInt("databases", "16", 1, intMax).imm()
-	cInt("hz", "10", 0, intMax)
+	cInt("hz", "10", 0, intMax).onSet(func(st *serverState, s *Store, v string) {
+		// clamped to 1..500 as Redis's updateHz does; CONFIG GET shows
+		// the clamped value
+		n, _ := strconv.ParseInt(v, 10, 64)
+		n = min(max(n, 1), 500)
+		st.cfg.mu.Lock()
+		st.cfg.values[confByName["hz"]] = strconv.FormatInt(n, 10)
+		st.cfg.mu.Unlock()
+		if s != nil {
+			s.hz.Store(n)
+		}
+	})
 	cInt("slowlog-log-slower-than", "10000", -1, llongMax).onSet(func(st *serverState, _ *Store, v string) {
 		n, _ := strconv.ParseInt(v, 10, 64)
 		st.slow.slower.Store(n)
@@ -922,6 +933,7 @@ func cmdConfigSet(x *Exec) {
 func cmdConfigResetStat(x *Exec) {
 	st := x.sess.state()
 	st.resetStats()
+	x.s.cmdStats.reset()
 	x.ok()
 }
 
@@ -954,7 +966,6 @@ func (st *serverState) resetStats() {
 	st.stats.pubsubMessages.Store(0)
 	st.stats.netInput.Store(0)
 	st.stats.netOutput.Store(0)
-	st.stats.errorReplies.Store(0)
 	st.clients.mu.Lock()
 	for _, sess := range st.clients.m {
 		sess.info.cmds.Store(0)

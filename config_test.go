@@ -139,3 +139,20 @@ func TestConfig_Rewrite(t *testing.T) {
 	b2, _ := os.ReadFile(path)
 	assert.Equal(t, string(b), string(b2))
 }
+
+// TestConfig_HzAppliesToCron: CONFIG SET hz changes the frequency the
+// background cron runs at (clamped to 1..500 as Redis does), not just the
+// value CONFIG GET shows.
+func TestConfig_HzAppliesToCron(t *testing.T) {
+	s := MustOpen(&Options{Hz: 20})
+	defer s.Close()
+	assert.Equal(t, int64(20), s.hz.Load())
+	v, _ := s.ConfigGet("hz")
+	assert.Equal(t, "20", v)
+	require.NoError(t, s.ConfigSet("hz", "100000"))
+	assert.Equal(t, int64(500), s.hz.Load())
+	v, _ = s.ConfigGet("hz")
+	assert.Equal(t, "500", v)
+	require.NoError(t, s.ConfigSet("hz", "0"))
+	assert.Equal(t, int64(1), s.hz.Load())
+}

@@ -80,7 +80,14 @@ func cmdExec(x *Exec) {
 	feed := monitorsActive.Load() > 0
 	for i, args := range m.queue {
 		y := Exec{s: x.s, sess: sess, c: x.c, w: x.w, args: args, db: sess.db, cmd: m.cmds[i]}
+		errs := sess.cw.errs
 		y.cmd.run(&y)
+		cs := &sess.s.cmdStats.table()[y.cmd.id]
+		cs.calls.Add(1)
+		if sess.cw.errs > errs {
+			cs.failed.Add(1)
+			sess.inner += sess.cw.errs - errs
+		}
 		if feed && y.cmd.flags&(flagAdmin|flagSkipMonitor) == 0 {
 			sess.state().feedMonitors(sess, y.cmd, args)
 		}

@@ -95,7 +95,7 @@ func (s *Store) notifyHook() func([]keyspace.Event) {
 }
 
 func (s *Store) snapshotPath() string {
-	if s.opts.Dir == "" && s.opts.Save == nil && !s.opts.AppendOnly {
+	if s.opts.Dir == "" && len(s.savePoints()) == 0 && !s.opts.AppendOnly {
 		return "" // a purely in-memory store
 	}
 	return filepath.Join(s.opts.Dir, s.opts.DBFilename)
@@ -452,20 +452,20 @@ func (s *Store) Rewrite(ctx context.Context) error {
 // persistCron runs save points and automatic log rewrites.
 func (s *Store) persistCron() {
 	p := &s.persist
-	if len(s.opts.Save) > 0 && !p.bgsave.Load() {
+	if save := s.savePoints(); len(save) > 0 && !p.bgsave.Load() {
 		changes := s.ks.Dirty() - p.dirtyAtSave.Load()
 		elapsed := time.Now().Unix() - p.lastSave.Load()
-		for _, sp := range s.opts.Save {
+		for _, sp := range save {
 			if changes >= int64(sp.Changes) && elapsed >= int64(sp.Seconds) {
 				s.BGSave()
 				break
 			}
 		}
 	}
-	if a := p.aof; a != nil && s.opts.AutoAOFRewritePercentage > 0 && !p.rewriting.Load() {
+	if a, pct := p.aof, s.tunables.autoPct.Load(); a != nil && pct > 0 && !p.rewriting.Load() {
 		size := a.BaseSize() + a.Size()
 		base := p.baseSize.Load()
-		if size > s.opts.AutoAOFRewriteMinSize && base > 0 && (size-base)*100/base >= int64(s.opts.AutoAOFRewritePercentage) {
+		if size > s.tunables.autoMin.Load() && base > 0 && (size-base)*100/base >= pct {
 			s.BGRewriteAOF()
 		}
 	}

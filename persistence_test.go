@@ -194,3 +194,35 @@ func TestPersistence_SavePointTriggersBGSave(t *testing.T) {
 		return err == nil
 	}, 5*time.Second, 20*time.Millisecond)
 }
+
+// TestPersistence_ConfigSetSaveAtRuntime: save points set with CONFIG SET
+// while the store runs are the ones the cron applies; save "" turns them
+// off again.
+func TestPersistence_ConfigSetSaveAtRuntime(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpen(&Options{Dir: dir, Hz: 100})
+	defer s.Close()
+	_, err := s.Set("k", "v", nil)
+	require.NoError(t, err)
+	path := filepath.Join(dir, s.opts.DBFilename)
+	time.Sleep(50 * time.Millisecond) // several cron ticks: no save point yet
+	_, err = os.Stat(path)
+	require.True(t, os.IsNotExist(err), "saved with no save point: %v", err)
+
+	require.NoError(t, s.ConfigSet("save", "0 1"))
+	require.Eventually(t, func() bool { _, err := os.Stat(path); return err == nil }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return !s.persist.bgsave.Load() }, 10*time.Second, 5*time.Millisecond)
+
+	require.NoError(t, s.ConfigSet("save", ""))
+	before := s.LastSave()
+	_, err = s.Set("k2", "v", nil)
+	require.NoError(t, err)
+	time.Sleep(50 * time.Millisecond)
+	assert.False(t, s.persist.bgsave.Load())
+	assert.Equal(t, before, s.LastSave(), "saved after save \"\"")
+	assert.Empty(t, s.savePoints())
+
+	require.NoError(t, s.ConfigSet("auto-aof-rewrite-percentage", "7", "auto-aof-rewrite-min-size", "1mb"))
+	assert.Equal(t, int64(7), s.tunables.autoPct.Load())
+	assert.Equal(t, int64(1<<20), s.tunables.autoMin.Load())
+}

@@ -42,7 +42,6 @@ type serverStats struct {
 	pubsubMessages atomic.Int64 // messages delivered by PUBLISH (Redis counts per publish)
 	netInput       atomic.Int64 // total_net_input_bytes of sessions already closed
 	netOutput      atomic.Int64 // total_net_output_bytes of sessions already closed
-	errorReplies   atomic.Int64 // total_error_replies
 	peak           atomic.Int64 // used_memory_peak
 }
 
@@ -85,7 +84,8 @@ func newServerState(ks *keyspace.Keyspace, opts Options) *serverState {
 	return st
 }
 
-// installNotifyHook makes keyspace notifications reach pub/sub. It runs
+// installNotifyHook makes keyspace notifications reach pub/sub, keeping
+// the hooks already installed. It runs
 // when the server state is created, i.e. when the first client-facing
 // feature is used: before that nobody can be subscribed, so no event has
 // a receiver. The journal hooks of the append-only log are kept.
@@ -95,7 +95,16 @@ func newServerState(ks *keyspace.Keyspace, opts Options) *serverState {
 // s.pubsubNotifyHook().
 func (s *Store) installNotifyHook(st *serverState) {
 	h := &keyspace.Hooks{Notify: st.publishEvents}
-	if a := s.persist.aof; a != nil {
+	if old := s.ks.Hooks(); old != nil {
+		// keep whatever is installed (the log's journal, an embedder's
+		// observers) and publish after an existing notification hook
+		*h = *old
+		h.Notify = st.publishEvents
+		if prev := old.Notify; prev != nil {
+			h.Notify = func(ev []keyspace.Event) { prev(ev); st.publishEvents(ev) }
+		}
+	}
+	if a := s.persist.aof; a != nil && h.Journal == nil {
 		h.Journal, h.JournalSync = a.Append, a.Sync
 	}
 	s.ks.SetHooks(h)

@@ -55,11 +55,14 @@ type Session struct {
 	replyW  resp.ReplyWriter
 	noEvict bool
 
-	subs    subState   // pub/sub subscriptions; see pubsub.go
-	push    pushQueue  // out-of-band messages waiting to be written
-	monitor bool       // MONITOR mode
-	info    clientInfo // what CLIENT LIST shows, readable from any goroutine
-	blk     blockState // a blocking command waiting now (CLIENT UNBLOCK)
+	subs    subState       // pub/sub subscriptions; see pubsub.go
+	push    pushQueue      // out-of-band messages waiting to be written
+	monitor bool           // MONITOR mode
+	info    clientInfo     // what CLIENT LIST shows, readable from any goroutine
+	blk     blockState     // a blocking command waiting now (CLIENT UNBLOCK)
+	cw      countingWriter // the current command's writer (error counting)
+	ran     bool           // the current command got past the checks and ran
+	inner   int            // error replies of commands run inside the current EXEC
 
 	// batchStart is when the server read the current batch of commands;
 	// batchLast how far into it the last command ended (slow log timing).
@@ -231,25 +234,52 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 		}
 		w = discardWriter{proto: sess.proto}
 	}
+	st := &sess.s.cmdStats
+	cw := &sess.cw
+	*cw = countingWriter{ReplyWriter: w, st: st}
+	sess.ran, sess.inner = false, 0
+	cmd := sess.exec(args, cw)
+	if cmd != nil {
+		cs := &st.table()[cmd.id]
+		switch {
+		case !sess.ran:
+			if cw.errs > 0 {
+				cs.rejected.Add(1)
+			}
+		case cw.errs > sess.inner:
+			cs.failed.Add(1)
+		}
+	}
+	cw.ReplyWriter = nil
+}
+
+// exec is Exec after the reply writer is chosen; it returns the resolved
+// command (nil for an unknown one).
+func (sess *Session) exec(args [][]byte, w resp.ReplyWriter) *Command {
 	cmd, msg := resolve(args)
 	if cmd == nil {
+		// a known command with the wrong number of arguments is counted
+		// as its rejected call, as Redis does
+		if c := lookupCommandBytes(args[0]); c != nil && c.sub == nil {
+			cmd = c
+		}
 		sess.reject(w, msg)
-		return
+		return cmd
 	}
 	if !sess.authed && cmd.flags&flagNoAuth == 0 {
 		sess.reject(w, ErrNoAuth.msg)
-		return
+		return cmd
 	}
 	if sess.multi != nil && cmd.flags&flagNoMulti != 0 {
 		sess.reject(w, "ERR Command not allowed inside a transaction")
-		return
+		return cmd
 	}
 	if sess.s.maxMemory.Load() > 0 && sess.rejectOOM(cmd, w) {
-		return
+		return cmd
 	}
 	if sess.subs.count > 0 && sess.proto == 2 && !cmd.allowedSubscribed() {
 		sess.reject(w, "ERR Can't execute '"+cmd.Name+"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
-		return
+		return cmd
 	}
 	if sess.multi != nil && !cmd.runsInMulti() {
 		q := make([][]byte, len(args))
@@ -261,12 +291,13 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 		sess.multi.denyOOM = sess.multi.denyOOM || cmd.flags&flagDenyOOM != 0
 		sess.info.multi.Store(int32(len(sess.multi.queue)))
 		w.SimpleString("QUEUED")
-		return
+		return cmd
 	}
 	if pausesActive.Load() > 0 && sess.attached {
 		sess.waitPause(cmd)
 	}
 	sess.run(cmd, args, w)
+	return cmd
 }
 
 // rejectOOM applies maxmemory before a command runs, as Redis's
@@ -315,6 +346,7 @@ func (sess *Session) run(cmd *Command, args [][]byte, w resp.ReplyWriter) {
 	c.BorrowedKeys = true
 	c.NoTouch = sess.NoTouch
 	sess.info.lastCmd.Store(cmd)
+	sess.ran = true
 	x := &sess.x
 	*x = Exec{s: sess.s, sess: sess, c: c, w: w, args: args, db: sess.db, cmd: cmd}
 	x.lockAndRun()
@@ -333,6 +365,9 @@ func (sess *Session) run(cmd *Command, args [][]byte, w resp.ReplyWriter) {
 		d = end - sess.batchLast
 		sess.batchLast = end
 	}
+	cs := &sess.s.cmdStats.table()[cmd.id]
+	cs.calls.Add(1)
+	cs.usec.Add(d.Microseconds())
 	if sess.batchTimed || monitorsActive.Load() > 0 {
 		sess.state().afterCommand(sess, cmd, args, d, sess.batchTimed)
 	}

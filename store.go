@@ -184,6 +184,9 @@ type Store struct {
 	maxBulk   atomic.Int64
 	maxMemory atomic.Int64
 	persist   persistState
+	cmdStats  commandStats // INFO commandstats / errorstats (cmdstats.go)
+	hz        atomic.Int64 // background task frequency (Options.Hz, CONFIG SET hz)
+	tunables  persistTunables
 
 	closed atomic.Bool
 	stop   chan struct{}
@@ -208,6 +211,8 @@ func Open(opts *Options) (*Store, error) {
 	ks := keyspace.New(keyspace.Config{Databases: o.Databases, Shards: o.Shards, Clock: o.Clock})
 	s := &Store{ks: ks, opts: o, stop: make(chan struct{})}
 	s.maxBulk.Store(o.ProtoMaxBulkLen)
+	s.hz.Store(int64(o.Hz))
+	s.initTunables()
 	flags, _ := parseNotifyFlags(o.NotifyKeyspaceEvents)
 	ks.SetNotifyFlags(flags)
 	s.dbs = make([]*DB, o.Databases)
@@ -277,7 +282,8 @@ func (s *Store) ActiveExpire() int {
 
 func (s *Store) cron() {
 	defer s.wg.Done()
-	period := time.Second / time.Duration(s.opts.Hz)
+	hz := s.hz.Load()
+	period := time.Second / time.Duration(hz)
 	t := time.NewTicker(period)
 	defer t.Stop()
 	budget := period / 4 // Redis's slow cycle: 25% of each period
@@ -286,6 +292,11 @@ func (s *Store) cron() {
 		case <-s.stop:
 			return
 		case <-t.C:
+			if h := s.hz.Load(); h != hz { // CONFIG SET hz
+				hz, period = h, time.Second/time.Duration(h)
+				budget = period / 4
+				t.Reset(period)
+			}
 			s.ks.UpdateLRUClock(s.ks.Clock().Now())
 			if !s.opts.DisableActiveExpire {
 				s.ks.ActiveExpireCycle(budget)

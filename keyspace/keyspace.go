@@ -189,6 +189,9 @@ func (ks *Keyspace) Clock() Clock { return ks.clock }
 // SetHooks installs the write observers (nil removes them).
 func (ks *Keyspace) SetHooks(h *Hooks) { ks.hooks.Store(h) }
 
+// Hooks returns the installed write observers, or nil.
+func (ks *Keyspace) Hooks() *Hooks { return ks.hooks.Load() }
+
 // SetNotifyFlags sets the notify-keyspace-events class mask (see the Notify*
 // constants). 0 disables notifications.
 func (ks *Keyspace) SetNotifyFlags(f uint32) { ks.notifyFlags.Store(f) }

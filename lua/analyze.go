@@ -25,6 +25,13 @@ type Analysis struct {
 	// Calls are the script's redis.call and redis.pcall calls, in source
 	// order.
 	Calls []Call
+
+	// flatEnv: the script is Closed and assigns no global variable (no
+	// assignment to a name that is not a local, no "function name()"), so
+	// it can never write to its environment: it may run with a plain
+	// table of the globals instead of the read-only proxy, which saves a
+	// metatable lookup per global access (see vm.flat).
+	flatEnv bool
 }
 
 // Call is one redis.call or redis.pcall written in a script.
@@ -87,6 +94,11 @@ var guardedNames = map[string]bool{
 // analyzer walks a chunk's syntax tree.
 type analyzer struct {
 	closed bool
+	// scopes are the local variables in scope, innermost last, as
+	// gopher-lua's compiler sees them; setsGlobals records an assignment
+	// to any other name.
+	scopes      []map[string]bool
+	setsGlobals bool
 	// keyVar[name] is false once name is bound to anything but an element
 	// of KEYS (or nil); true while every binding seen was one.
 	keyVar map[string]bool
@@ -95,8 +107,8 @@ type analyzer struct {
 
 func analyze(stmts []ast.Stmt) *Analysis {
 	a := &analyzer{closed: true, keyVar: map[string]bool{}}
-	a.stmts(stmts)
-	out := &Analysis{Closed: a.closed}
+	a.block(stmts)
+	out := &Analysis{Closed: a.closed, flatEnv: a.closed && !a.setsGlobals}
 	if !a.closed {
 		return out
 	}
@@ -205,6 +217,39 @@ func (a *analyzer) stmts(list []ast.Stmt) {
 	}
 }
 
+// block walks list in a new scope holding names.
+func (a *analyzer) block(list []ast.Stmt, names ...string) {
+	a.push(names...)
+	a.stmts(list)
+	a.pop()
+}
+
+func (a *analyzer) push(names ...string) {
+	sc := map[string]bool{}
+	for _, n := range names {
+		sc[n] = true
+	}
+	a.scopes = append(a.scopes, sc)
+}
+
+func (a *analyzer) pop() { a.scopes = a.scopes[:len(a.scopes)-1] }
+
+func (a *analyzer) declare(names ...string) {
+	for _, n := range names {
+		a.scopes[len(a.scopes)-1][n] = true
+	}
+}
+
+// assignName records an assignment to the variable name.
+func (a *analyzer) assignName(name string) {
+	for i := len(a.scopes) - 1; i >= 0; i-- {
+		if a.scopes[i][name] {
+			return
+		}
+	}
+	a.setsGlobals = true
+}
+
 func (a *analyzer) stmt(s ast.Stmt) {
 	switch x := s.(type) {
 	case *ast.AssignStmt:
@@ -234,6 +279,7 @@ func (a *analyzer) stmt(s ast.Stmt) {
 			if name == "" {
 				continue
 			}
+			a.assignName(name)
 			switch {
 			case i < len(x.Rhs) && (i < len(x.Rhs)-1 || !isMulti(x.Rhs[i])):
 				a.bind(name, x.Rhs[i], false)
@@ -246,21 +292,33 @@ func (a *analyzer) stmt(s ast.Stmt) {
 		a.exprs(x.Rhs)
 	case *ast.LocalAssignStmt:
 		a.bindList(x.Names, x.Exprs)
+		if len(x.Names) == 1 && len(x.Exprs) == 1 {
+			if _, ok := x.Exprs[0].(*ast.FunctionExpr); ok {
+				// gopher-lua declares the local before compiling the
+				// function (local function f), whatever the syntax.
+				a.declare(x.Names[0])
+				a.exprs(x.Exprs)
+				return
+			}
+		}
 		a.exprs(x.Exprs)
+		a.declare(x.Names...)
 	case *ast.FuncCallStmt:
 		a.expr(x.Expr)
 	case *ast.DoBlockStmt:
-		a.stmts(x.Stmts)
+		a.block(x.Stmts)
 	case *ast.WhileStmt:
 		a.expr(x.Condition)
-		a.stmts(x.Stmts)
+		a.block(x.Stmts)
 	case *ast.RepeatStmt:
+		a.push()
 		a.stmts(x.Stmts)
 		a.expr(x.Condition)
+		a.pop()
 	case *ast.IfStmt:
 		a.expr(x.Condition)
-		a.stmts(x.Then)
-		a.stmts(x.Else)
+		a.block(x.Then)
+		a.block(x.Else)
 	case *ast.NumberForStmt:
 		a.bind(x.Name, nil, true)
 		a.expr(x.Init)
@@ -268,17 +326,18 @@ func (a *analyzer) stmt(s ast.Stmt) {
 		if x.Step != nil {
 			a.expr(x.Step)
 		}
-		a.stmts(x.Stmts)
+		a.block(x.Stmts, x.Name)
 	case *ast.GenericForStmt:
 		for _, n := range x.Names {
 			a.bind(n, nil, true)
 		}
 		a.exprs(x.Exprs)
-		a.stmts(x.Stmts)
+		a.block(x.Stmts, x.Names...)
 	case *ast.FuncDefStmt:
 		switch fn := x.Name.Func.(type) {
 		case *ast.IdentExpr:
 			a.bind(fn.Value, nil, true)
+			a.assignName(fn.Value)
 		case nil:
 		default:
 			a.funcName(fn)
@@ -314,12 +373,14 @@ func (a *analyzer) funcName(e ast.Expr) {
 }
 
 func (a *analyzer) function(f *ast.FunctionExpr) {
+	var params []string
 	if f.ParList != nil {
 		for _, n := range f.ParList.Names {
 			a.bind(n, nil, true)
 		}
+		params = f.ParList.Names
 	}
-	a.stmts(f.Stmts)
+	a.block(f.Stmts, params...)
 }
 
 func (a *analyzer) exprs(list []ast.Expr) {

@@ -90,3 +90,37 @@ func TestAnalyze_NotClosed(t *testing.T) {
 		assert.False(t, an.Closed, src)
 	}
 }
+
+func TestAnalyze_FlatEnv(t *testing.T) {
+	for src, flat := range map[string]bool{
+		`local x = 1 x = 2 return x`:                             true,
+		`local function f() f = nil end return 1`:                true, // f is local in its own body
+		`local f = function() f = nil end return 1`:              true, // gopher-lua declares it first too
+		`for i = 1, 2 do i = 3 end return 1`:                     true,
+		`x = 1 return x`:                                         false,
+		`do local x = 1 end x = 2 return 1`:                      false,
+		`function f() end return 1`:                              false,
+		`local t = {} function t.f() end return 1`:               true,
+		`repeat local y = 1 until y == 1 return 1`:               true,
+		`local function g(a) a = 2 return a end return g(1)`:     true,
+		`local c = redis.call return 1`:                          false, // not closed
+		`return redis.call('GET', KEYS[1]) .. tostring(ARGV[1])`: true,
+	} {
+		assert.Equal(t, flat, analyzeSrc(t, src).flatEnv, src)
+	}
+}
+
+func TestLua_Loadstring_ReadOnlyGlobals(t *testing.T) {
+	e := NewEngine()
+	h := newFakeHost()
+	got := evalRaw(t, e, h, 2, "loadstring('x = 1')() return 1", nil)
+	assert.Contains(t, got, "Attempt to modify a readonly table")
+	got = evalRaw(t, e, h, 2, "return x", nil)
+	assert.Contains(t, got, "Script attempted to access nonexistent global variable 'x'")
+	assert.Equal(t, ":3\r\n", evalRaw(t, e, h, 2, "return loadstring('return 1 + 2')()", nil))
+	// A script with the plain environment sees the same globals and errors.
+	assert.Equal(t, "$1\r\nv\r\n", evalRaw(t, e, h, 2, "redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])", []string{"k"}))
+	assert.Contains(t, evalRaw(t, e, h, 2, "return nosuch", nil), "Script attempted to access nonexistent global variable 'nosuch'")
+	assert.Equal(t, ":0\r\n", evalRaw(t, e, h, 2, "return _G.redis == redis and 0 or 1", nil))
+	assert.Equal(t, ":2\r\n", evalRaw(t, e, h, 2, "return #KEYS", []string{"a", "b"}))
+}

@@ -861,7 +861,7 @@ func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
 		if len(v.fns) >= maxVMFuncs {
 			clear(v.fns)
 		}
-		fn = v.newFunction(sc.proto)
+		fn = v.newScript(sc)
 		v.fns[sc] = fn
 	}
 	v.keys.fill(v, "KEYS", req.Keys)

@@ -62,6 +62,12 @@ type vm struct {
 	loadG *glua.LTable
 	env   *glua.LTable
 	envMT *glua.LTable
+	// flat is the environment of the scripts that never assign a global
+	// (eval interpreters only): a plain table of the globals, so reading
+	// one costs one lookup instead of going through env's metatable.
+	// Scripts cannot reach it (_G is env), and they have no instruction
+	// that writes to it.
+	flat *glua.LTable
 	// ro holds every table a script must not modify (the proxies).
 	ro map[*glua.LTable]struct{}
 
@@ -112,6 +118,9 @@ func (a *arraySlot) fill(v *vm, name string, items []string) {
 		t = v.L.CreateTable(len(items), 0)
 		a.t, a.n = t, 0
 		v.realG.RawSetString(name, t)
+		if v.flat != nil {
+			v.flat.RawSetString(name, t)
+		}
 	}
 	size := 0
 	for i, s := range items {
@@ -134,6 +143,9 @@ func (a *arraySlot) release(v *vm, name string) {
 	if a.n > maxReusedArrayLen || a.bytes > maxReusedArrayBytes {
 		a.t, a.n, a.bytes = nil, 0, 0
 		v.realG.RawSetString(name, glua.LNil)
+		if v.flat != nil {
+			v.flat.RawSetString(name, glua.LNil)
+		}
 	}
 }
 
@@ -210,6 +222,7 @@ func (v *vm) setupGlobals() {
 
 	// Base functions with Redis's behaviour.
 	g.RawSetString("pcall", L.NewFunction(v.luaPcall))
+	g.RawSetString("loadstring", L.NewFunction(v.luaLoadstring))
 	g.RawSetString("error", L.NewFunction(luaError))
 	g.RawSetString("tostring", L.NewFunction(luaTostring))
 	g.RawSetString("rawset", L.NewFunction(v.luaRawset))
@@ -247,7 +260,8 @@ func (v *vm) setupGlobals() {
 	osT := L.NewTable()
 	osT.RawSetString("clock", L.NewFunction(v.osClock))
 	g.RawSetString("os", osT)
-	g.RawSetString("redis", v.redisTable(false))
+	rawRedis := v.redisTable(false)
+	g.RawSetString("redis", rawRedis)
 
 	// Protect every library table behind a proxy.
 	var libs []string
@@ -279,6 +293,20 @@ func (v *vm) setupGlobals() {
 	v.ro[v.env] = struct{}{}
 	g.RawSetString("_G", v.env)
 
+	if v.kind == evalVM {
+		// The plain environment of the scripts that never write a global
+		// (Analysis.flatEnv): the same values, the redis table itself
+		// rather than its proxy (such scripts only read its fields), and
+		// the same error on an unknown name.
+		v.flat = L.CreateTable(0, 64)
+		g.ForEach(func(k, val glua.LValue) { v.flat.RawSet(k, val) })
+		v.flat.RawSetString("redis", rawRedis)
+		fmt := L.NewTable()
+		fmt.RawSetString("__index", L.NewFunction(luaNoGlobal))
+		fmt.RawSetString("__newindex", L.NewFunction(luaReadonly))
+		v.flat.Metatable = fmt
+		v.ro[v.flat] = struct{}{}
+	}
 	if v.kind == functionVM {
 		// The environment of FUNCTION LOAD: only redis.register_function,
 		// redis.log and the version.
@@ -318,6 +346,36 @@ func (v *vm) newFunction(p *glua.FunctionProto) *glua.LFunction {
 	fn := v.L.NewFunctionFromProto(p)
 	fn.Env = v.env
 	return fn
+}
+
+// newScript instantiates a compiled EVAL script: with the plain
+// environment when its analysis shows it never assigns a global.
+func (v *vm) newScript(sc *Script) *glua.LFunction {
+	fn := v.newFunction(sc.proto)
+	if v.flat != nil && sc.analysis != nil && sc.analysis.flatEnv {
+		fn.Env = v.flat
+	}
+	return fn
+}
+
+// luaLoadstring is loadstring: the loaded chunk gets the script's
+// read-only globals (gopher-lua's would get the interpreter's raw global
+// table, where its assignments would outlive the script).
+func (v *vm) luaLoadstring(L *glua.LState) int {
+	src := L.CheckString(1)
+	name := L.OptString(2, "<string>")
+	fn, err := L.Load(strings.NewReader(src), name)
+	if err != nil {
+		L.Push(glua.LNil)
+		L.Push(glua.LString(err.Error()))
+		return 2
+	}
+	fn.Env = v.env
+	if v.load != nil {
+		fn.Env = v.loadG
+	}
+	L.Push(fn)
+	return 1
 }
 
 func luaReadonly(L *glua.LState) int {

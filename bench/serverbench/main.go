@@ -1,11 +1,19 @@
 // Command serverbench runs redis-benchmark against cmd/embedis and
 // redis-server in the same run and prints a Markdown table of throughput,
 // p99 latency and the embedis/redis ratio for SET, GET, INCR, LPUSH, RPOP,
-// SADD, HSET, ZADD and XADD at pipeline depths 1 and 16.
+// SADD, HSET, ZADD, XADD and EVALSHA at pipeline depths 1 and 16.
 //
 // From the bench directory:
 //
 //	go run ./serverbench -rounds 3
+//	go run ./serverbench -rounds 3 -only EVALSHA
+//
+// EVALSHA runs the seed guide's sliding-window rate-limit script
+// (ZREMRANGEBYSCORE + ZCARD + ZADD NX + EXPIRE), loaded with SCRIPT LOAD
+// on both servers first, as
+// "EVALSHA <sha> 1 ratelimit:__rand_int__ 1700000000000 60000 100 uid:__rand_int__":
+// with -r 100000 keys every call takes the write path (no key reaches the
+// limit of 100 entries).
 //
 // Both servers run on 127.0.0.1 with persistence off. Each measurement
 // alternates between the two servers, round by round, and the median of
@@ -16,7 +24,9 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha1"
 	"encoding/csv"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -48,7 +58,31 @@ var tests = []test{
 	{"HSET", "hset", []string{"-t", "hset"}},
 	{"ZADD", "zadd", []string{"-t", "zadd"}},
 	{"XADD", "xadd", []string{"XADD", "mystream", "MAXLEN", "~", "100000", "*", "field", "value"}},
+	{"EVALSHA", "evalsha", []string{"EVALSHA", rateLimitSHA, "1", "ratelimit:__rand_int__", "1700000000000", "60000", "100", "uid:__rand_int__"}},
 }
+
+// rateLimitScript is the seed guide's RATE_LIMIT_SCRIPT, verbatim (the
+// same as the in-process Lua benchmark's).
+const rateLimitScript = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local uid = ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then
+return 0
+end
+redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
+redis.call('EXPIRE', key, window)
+return 1
+`
+
+var rateLimitSHA = func() string {
+	sum := sha1.Sum([]byte(rateLimitScript))
+	return hex.EncodeToString(sum[:])
+}()
 
 type result struct{ rps, p99 float64 }
 
@@ -62,8 +96,26 @@ func main() {
 		benchBin = flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
 		embBin   = flag.String("embedis", "", "embedis binary (default: build github.com/embedis/embedis/cmd/embedis)")
 		procs    = flag.Int("gomaxprocs", 0, "GOMAXPROCS for embedis (0: the Go default, all CPUs)")
+		only     = flag.String("only", "", "comma-separated tests to run (default: all), e.g. EVALSHA")
 	)
 	flag.Parse()
+	if *only != "" {
+		var sel []test
+		for _, name := range strings.Split(*only, ",") {
+			found := false
+			for _, t := range tests {
+				if strings.EqualFold(t.name, strings.TrimSpace(name)) {
+					sel = append(sel, t)
+					found = true
+				}
+			}
+			if !found {
+				fmt.Fprintln(os.Stderr, "serverbench: unknown test", name)
+				os.Exit(2)
+			}
+		}
+		tests = sel
+	}
 	if err := run(*rounds, *clients, *n1, *n16, *procs, *redisBin, *benchBin, *embBin); err != nil {
 		fmt.Fprintln(os.Stderr, "serverbench:", err)
 		os.Exit(1)
@@ -103,6 +155,14 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 	for _, p := range []string{rport, eport} {
 		if err := waitPing(p); err != nil {
 			return err
+		}
+		// SCRIPT LOAD the EVALSHA test's script (FLUSHALL keeps scripts).
+		reply, err := doArgs(p, "SCRIPT", "LOAD", rateLimitScript)
+		if err != nil {
+			return fmt.Errorf("SCRIPT LOAD on port %s: %w", p, err)
+		}
+		if reply != "$40" {
+			return fmt.Errorf("SCRIPT LOAD on port %s: unexpected reply %q", p, reply)
 		}
 	}
 	rver := infoField(rport, "redis_version")
@@ -144,7 +204,8 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.3f | %.3f |\n", t.name, pipe, r.rps, e.rps, e.rps/r.rps, r.p99, e.p99)
 		}
 	}
-	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv; XADD as `XADD mystream MAXLEN ~ 100000 * field value`.\n", clients, n1, n16)
+	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)
+	fmt.Printf("EVALSHA as `EVALSHA %s 1 ratelimit:__rand_int__ 1700000000000 60000 100 uid:__rand_int__` after SCRIPT LOAD of the seed's rate-limit script.\n", rateLimitSHA)
 	return nil
 }
 
@@ -201,6 +262,27 @@ func do(port, cmd string) (string, *bufio.Reader, net.Conn, error) {
 	r := bufio.NewReader(c)
 	line, err := r.ReadString('\n')
 	return strings.TrimRight(line, "\r\n"), r, c, err
+}
+
+// doArgs sends one command as a RESP array (arguments may hold newlines)
+// and returns the first line of the reply.
+func doArgs(port string, args ...string) (string, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, b.String()); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimRight(line, "\r\n"), err
 }
 
 func waitPing(port string) error {

@@ -44,7 +44,6 @@ type persistState struct {
 	lastRewriteOK atomic.Bool
 	baseSize      atomic.Int64 // AOF size after the last rewrite (auto rewrite)
 	loadErrors    atomic.Int64 // commands that failed while loading
-	loader        *Session     // used only while Open loads
 	wg            sync.WaitGroup
 }
 
@@ -72,7 +71,10 @@ func (s *Store) openPersistence() error {
 		if err != nil {
 			return err
 		}
-		if _, err := a.Load(s.replay); err != nil {
+		r := s.newAOFReplayer()
+		_, err = a.Load(r.exec)
+		r.close()
+		if err != nil {
 			a.Close()
 			return err
 		}
@@ -101,38 +103,6 @@ func (s *Store) snapshotPath() string {
 	return filepath.Join(s.opts.Dir, s.opts.DBFilename)
 }
 
-// replay runs one logged command while loading: no lazy expiry, no
-// journaling; error replies are counted, not fatal (as Redis does), but
-// unknown commands are.
-func (s *Store) replay(db int, args [][]byte) error {
-	name := string(args[0])
-	if equalFoldASCII(name, "multi") || equalFoldASCII(name, "exec") {
-		return nil // loading is single-threaded: groups apply in order anyway
-	}
-	cmd, msg := resolve(args)
-	if cmd == nil {
-		return errors.New(msg)
-	}
-	if db < 0 || db >= len(s.dbs) {
-		return fmt.Errorf("SELECT %d out of range", db)
-	}
-	sess := s.loadSession()
-	c := &sess.c
-	s.ks.Begin(c)
-	c.Loading = true
-	c.BorrowedKeys = true
-	var w errorWriter
-	sess.db = db
-	x := Exec{s: s, sess: sess, c: c, w: &w, args: args, db: db, cmd: cmd}
-	x.lockAndRun()
-	c.EndExclusive()
-	c.Finish()
-	if w.failed {
-		s.persist.loadErrors.Add(1)
-	}
-	return nil
-}
-
 // errorWriter discards a reply, remembering only whether it was an error
 // (replay needs nothing else).
 type errorWriter struct{ failed bool }
@@ -156,14 +126,6 @@ func (w *errorWriter) BigNumber(string)        {}
 
 var _ resp.ReplyWriter = (*errorWriter)(nil)
 
-// loadSession is the session loading runs in (loading is single-threaded).
-func (s *Store) loadSession() *Session {
-	if s.persist.loader == nil {
-		s.persist.loader = s.NewSession()
-	}
-	return s.persist.loader
-}
-
 // collectionEncoders turn a collection value into the commands that
 // rebuild it (used by snapshots and by log rewrites). Each family
 // registers its own.
@@ -186,114 +148,6 @@ func entryCommands(e *keyspace.SnapEntry, emit func(args ...string)) error {
 	return nil
 }
 
-// Save writes a point-in-time snapshot of every database to
-// Dir/DBFilename (SAVE): to a temporary file, fsynced, renamed over the
-// old one, and the directory fsynced. Writers are never stalled for more
-// than one shard's copy.
-func (s *Store) Save(ctx context.Context) error {
-	p := &s.persist
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	start := time.Now()
-	dirty := s.ks.Dirty()
-	err := s.writeSnapshot(ctx)
-	p.lastSaveOK.Store(err == nil)
-	p.lastSaveTook.Store(time.Since(start).Milliseconds())
-	if err == nil {
-		p.lastSave.Store(time.Now().Unix())
-		p.dirtyAtSave.Store(dirty)
-	}
-	return err
-}
-
-func (s *Store) writeSnapshot(ctx context.Context) error {
-	path := filepath.Join(s.opts.Dir, s.opts.DBFilename)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf("temp-%d-%d.edb", os.Getpid(), time.Now().UnixNano()))
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	h := crc64.New(crcTable)
-	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16)
-	bw.WriteString(snapMagic)
-	bw.Write([]byte{0, snapVersion})
-	enc := msgpack.NewEncoder(bw)
-	snap := s.ks.BeginSnapshot(nil)
-	var cmds [][]string
-	err = snap.Collect(func(es []keyspace.SnapEntry) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for i := range es {
-			e := &es[i]
-			if err := enc.EncodeArrayLen(5); err != nil {
-				return err
-			}
-			enc.EncodeInt(int64(e.DB))
-			enc.EncodeString(e.Key)
-			enc.EncodeUint8(uint8(e.Kind))
-			enc.EncodeInt(e.ExpireAt)
-			if e.Kind == keyspace.KindString {
-				if err := enc.EncodeString(e.Str); err != nil {
-					return err
-				}
-				continue
-			}
-			cmds = cmds[:0]
-			noTTL := *e
-			noTTL.ExpireAt = 0
-			if err := entryCommands(&noTTL, func(a ...string) { cmds = append(cmds, a) }); err != nil {
-				return err
-			}
-			if err := enc.Encode(cmds); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	enc.EncodeNil() // end marker
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	sum := h.Sum64()
-	var tail [8]byte
-	for i := 0; i < 8; i++ {
-		tail[i] = byte(sum >> (56 - 8*i))
-	}
-	if _, err := f.Write(tail[:]); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	d, err := os.Open(filepath.Dir(path))
-	if err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
-
 // countingReader counts bytes consumed, for error offsets.
 type countingReader struct {
 	r io.Reader
@@ -306,14 +160,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// loadSnapshot replaces nothing: it loads a snapshot into the (empty)
-// store. A bad magic, version, record or checksum is an error naming the
-// file and offset; the store is then not opened.
-func (s *Store) loadSnapshot(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
+// loadSnapshotV1 loads a snapshot in the format of version 1 (msgpack
+// records and a CRC-64), which embedis wrote before version 2.
+func (s *Store) loadSnapshotV1(path string, data []byte) error {
 	bad := func(off int64, why string) error {
 		return fmt.Errorf("embedis: snapshot %s is corrupt at offset %d: %s", path, off, why)
 	}
@@ -331,6 +180,7 @@ func (s *Store) loadSnapshot(path string) error {
 	if got := crc64.Checksum(body, crcTable); got != want {
 		return bad(int64(len(body)), "checksum mismatch (truncated or corrupted file)")
 	}
+	u := s.newReplayUnit()
 	cr := &countingReader{r: bytes.NewReader(body[len(snapMagic)+2:])}
 	dec := msgpack.NewDecoder(cr)
 	base := int64(len(snapMagic) + 2)
@@ -381,12 +231,12 @@ func (s *Store) loadSnapshot(path string) error {
 			for i, a := range cmd {
 				args[i] = []byte(a)
 			}
-			if err := s.replay(db, args); err != nil {
+			if err := u.exec(db, args); err != nil {
 				return bad(off, err.Error())
 			}
 		}
 		if exp != 0 {
-			s.replay(db, [][]byte{[]byte("PEXPIREAT"), []byte(key), []byte(strconv.FormatInt(exp, 10))})
+			u.exec(db, [][]byte{[]byte("PEXPIREAT"), []byte(key), []byte(strconv.FormatInt(exp, 10))})
 		}
 	}
 	return nil

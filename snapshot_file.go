@@ -1,0 +1,436 @@
+package embedis
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/embedis/embedis/keyspace"
+)
+
+// Snapshot file, version 2 (see "Persistence" in ARCHITECTURE.md):
+//
+//	"EMBEDIS-SNAP" 0x00 0x02
+//	blocks: u32 length (> 0), then that many bytes of records
+//	end:    u32 0, u64 number of keys
+//	        u32 CRC-32C (Castagnoli) of everything before it
+//
+// All integers are little-endian. Each block decodes on its own (it
+// starts in database 0), so blocks load in parallel. A record is
+//
+//	0xFE uvarint(db)                      select a database
+//	kind|0x80 if it expires, uvarint(len) key, [8-byte expiry, unix ms],
+//	  string:     uvarint(len) value
+//	  collection: uvarint(commands), each uvarint(args), each uvarint(len) arg
+//
+// A collection is stored as the commands that rebuild it (the same
+// encoders as log rewriting).
+const (
+	snapVersion2 = 2
+	snapOpSelect = 0xFE
+	snapExpires  = 0x80
+	snapKindMask = 0x0F
+	snapBlock    = 1 << 20 // target block size
+)
+
+var crc32c = crc32.MakeTable(crc32.Castagnoli)
+
+// snapWriter encodes entries into blocks and writes them.
+type snapWriter struct {
+	w    *bufio.Writer
+	crc  uint32
+	blk  []byte // the block being filled
+	db   int    // database of the block's last record
+	keys uint64
+	cmds []byte // a collection's commands, encoded
+	ncmd int
+	err  error
+}
+
+func (sw *snapWriter) write(b []byte) {
+	if sw.err != nil {
+		return
+	}
+	sw.crc = crc32.Update(sw.crc, crc32c, b)
+	_, sw.err = sw.w.Write(b)
+}
+
+// endBlock writes the block being filled, if any.
+func (sw *snapWriter) endBlock() {
+	if len(sw.blk) == 0 {
+		return
+	}
+	var hdr [4]byte
+	binary.LittleEndian.PutUint32(hdr[:], uint32(len(sw.blk)))
+	sw.write(hdr[:])
+	sw.write(sw.blk)
+	sw.blk = sw.blk[:0]
+	sw.db = 0
+}
+
+func appendSnapString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// entry encodes one snapshot entry.
+func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
+	if e.Kind != keyspace.KindString {
+		// encode the commands first: their number leads them
+		sw.cmds, sw.ncmd = sw.cmds[:0], 0
+		noTTL := *e
+		noTTL.ExpireAt = 0
+		err := entryCommands(&noTTL, func(args ...string) {
+			sw.cmds = binary.AppendUvarint(sw.cmds, uint64(len(args)))
+			for _, a := range args {
+				sw.cmds = appendSnapString(sw.cmds, a)
+			}
+			sw.ncmd++
+		})
+		if err != nil {
+			return err
+		}
+	}
+	b := sw.blk
+	if e.DB != sw.db {
+		b = append(b, snapOpSelect)
+		b = binary.AppendUvarint(b, uint64(e.DB))
+		sw.db = e.DB
+	}
+	op := byte(e.Kind)
+	if e.ExpireAt != 0 {
+		op |= snapExpires
+	}
+	b = append(b, op)
+	b = appendSnapString(b, e.Key)
+	if e.ExpireAt != 0 {
+		b = binary.LittleEndian.AppendUint64(b, uint64(e.ExpireAt))
+	}
+	if e.Kind == keyspace.KindString {
+		b = appendSnapString(b, e.Str)
+	} else {
+		b = binary.AppendUvarint(b, uint64(sw.ncmd))
+		b = append(b, sw.cmds...)
+	}
+	sw.blk = b
+	sw.keys++
+	if len(sw.blk) >= snapBlock {
+		sw.endBlock()
+	}
+	return sw.err
+}
+
+// Save writes a point-in-time snapshot of every database to
+// Dir/DBFilename (SAVE): to a temporary file, fsynced, renamed over the
+// old one, and the directory fsynced. Writers are never stalled for more
+// than one shard's copy.
+func (s *Store) Save(ctx context.Context) error {
+	p := &s.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	start := time.Now()
+	dirty := s.ks.Dirty()
+	err := s.writeSnapshot(ctx)
+	p.lastSaveOK.Store(err == nil)
+	p.lastSaveTook.Store(time.Since(start).Milliseconds())
+	if err == nil {
+		p.lastSave.Store(time.Now().Unix())
+		p.dirtyAtSave.Store(dirty)
+	}
+	return err
+}
+
+func (s *Store) writeSnapshot(ctx context.Context) error {
+	path := filepath.Join(s.opts.Dir, s.opts.DBFilename)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf("temp-%d-%d.edb", os.Getpid(), time.Now().UnixNano()))
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	sw := &snapWriter{w: bufio.NewWriterSize(f, 1<<16), blk: make([]byte, 0, snapBlock+snapBlock/8)}
+	sw.write(append([]byte(snapMagic), 0, snapVersion2))
+	snap := s.ks.BeginSnapshot(nil)
+	err = snap.Collect(func(es []keyspace.SnapEntry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range es {
+			if err := sw.entry(&es[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sw.endBlock()
+	var end [12]byte
+	binary.LittleEndian.PutUint64(end[4:], sw.keys)
+	sw.write(end[:])
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], sw.crc)
+	if sw.err == nil {
+		_, sw.err = sw.w.Write(sum[:])
+	}
+	if sw.err == nil {
+		sw.err = sw.w.Flush()
+	}
+	if sw.err != nil {
+		return sw.err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	d, err := os.Open(filepath.Dir(path))
+	if err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// loadSnapshot loads a snapshot into the (empty) store. A bad magic,
+// version, record or checksum is an error naming the file and offset; the
+// store is then not opened.
+func (s *Store) loadSnapshot(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	bad := func(off int, why string) error {
+		return fmt.Errorf("embedis: snapshot %s is corrupt at offset %d: %s", path, off, why)
+	}
+	hdr := len(snapMagic) + 2
+	if len(data) < hdr || string(data[:len(snapMagic)]) != snapMagic {
+		return bad(0, "not an embedis snapshot (bad magic)")
+	}
+	switch v := data[len(snapMagic)+1]; {
+	case data[len(snapMagic)] != 0:
+		return bad(len(snapMagic), "unsupported format version")
+	case v == snapVersion:
+		return s.loadSnapshotV1(path, data)
+	case v != snapVersion2:
+		return bad(len(snapMagic), fmt.Sprintf("unsupported format version %d", v))
+	}
+	if len(data) < hdr+12+4 {
+		return bad(len(data), "checksum mismatch (truncated file)")
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, crc32c) != binary.LittleEndian.Uint32(data[len(body):]) {
+		return bad(len(body), "checksum mismatch (truncated or corrupted file)")
+	}
+	// find the blocks
+	type block struct{ off, end int }
+	var blocks []block
+	off := hdr
+	var keys uint64
+	for {
+		if off+4 > len(body) {
+			return bad(off, "missing end of data")
+		}
+		n := int(binary.LittleEndian.Uint32(body[off:]))
+		off += 4
+		if n == 0 {
+			if off+8 != len(body) {
+				return bad(off, "bad end of data")
+			}
+			keys = binary.LittleEndian.Uint64(body[off:])
+			break
+		}
+		if n > len(body)-off {
+			return bad(off-4, "block past the end of the file")
+		}
+		blocks = append(blocks, block{off, off + n})
+		off += n
+	}
+	// decode the blocks in parallel: they hold distinct keys
+	workers := min(runtime.GOMAXPROCS(0), len(blocks), 8)
+	var next, loaded atomic.Int64
+	var mu sync.Mutex
+	var firstErr error
+	firstOff := len(data)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ld := snapLoader{s: s, data: data, unit: s.newReplayUnit()}
+			s.ks.Begin(&ld.c)
+			ld.c.Loading = true
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(blocks) {
+					return
+				}
+				mu.Lock()
+				stop := firstErr != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+				n, at, err := ld.block(blocks[i].off, blocks[i].end)
+				loaded.Add(int64(n))
+				if err != nil {
+					mu.Lock()
+					if at < firstOff {
+						firstErr, firstOff = err, at
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return bad(firstOff, firstErr.Error())
+	}
+	if uint64(loaded.Load()) != keys {
+		return bad(len(body)-8, fmt.Sprintf("%d keys loaded, %d expected", loaded.Load(), keys))
+	}
+	return nil
+}
+
+// snapLoader decodes blocks of a snapshot (one per loading goroutine).
+type snapLoader struct {
+	s    *Store
+	data []byte
+	c    keyspace.Ctx
+	unit *replayUnit
+	args [][]byte
+}
+
+var errSnapRecord = errors.New("bad record")
+
+// block loads the records in data[off:end]. It returns the number of
+// keys loaded and, on error, the offset of the bad record.
+func (ld *snapLoader) block(off, end int) (int, int, error) {
+	data := ld.data[:end]
+	p := off
+	uvarint := func() (int, bool) {
+		v, n := binary.Uvarint(data[p:])
+		if n <= 0 || v > 1<<40 {
+			return 0, false
+		}
+		p += n
+		return int(v), true
+	}
+	bytesAt := func() ([]byte, bool) {
+		n, ok := uvarint()
+		if !ok || n > end-p {
+			return nil, false
+		}
+		b := data[p : p+n : p+n]
+		p += n
+		return b, true
+	}
+	db, keys := 0, 0
+	dbs := len(ld.s.dbs)
+	for p < end {
+		rec := p
+		op := data[p]
+		p++
+		if op == snapOpSelect {
+			v, ok := uvarint()
+			if !ok || v >= dbs {
+				return keys, rec, fmt.Errorf("database out of range")
+			}
+			db = v
+			continue
+		}
+		kind := keyspace.Kind(op & snapKindMask)
+		if kind == keyspace.KindNone || kind > keyspace.KindStream || op&^(snapKindMask|snapExpires) != 0 {
+			return keys, rec, errSnapRecord
+		}
+		kb, ok := bytesAt()
+		if !ok {
+			return keys, rec, errSnapRecord
+		}
+		var exp int64
+		if op&snapExpires != 0 {
+			if end-p < 8 {
+				return keys, rec, errSnapRecord
+			}
+			exp = int64(binary.LittleEndian.Uint64(data[p:]))
+			p += 8
+		}
+		if kind == keyspace.KindString {
+			vb, ok := bytesAt()
+			if !ok {
+				return keys, rec, errSnapRecord
+			}
+			key, val := string(kb), string(vb)
+			c := &ld.c
+			c.Lock(key)
+			fresh := c.RestoreString(db, key, val, exp)
+			c.Unlock()
+			if !fresh {
+				return keys, rec, fmt.Errorf("duplicate key %q", truncKey(key))
+			}
+			keys++
+			continue
+		}
+		ncmd, ok := uvarint()
+		if !ok {
+			return keys, rec, errSnapRecord
+		}
+		for ; ncmd > 0; ncmd-- {
+			nargs, ok := uvarint()
+			if !ok || nargs == 0 || nargs > end-p {
+				return keys, rec, errSnapRecord
+			}
+			ld.args = ld.args[:0]
+			for ; nargs > 0; nargs-- {
+				a, ok := bytesAt()
+				if !ok {
+					return keys, rec, errSnapRecord
+				}
+				ld.args = append(ld.args, a)
+			}
+			if err := ld.unit.exec(db, ld.args); err != nil {
+				return keys, rec, err
+			}
+		}
+		if exp != 0 {
+			ld.args = append(ld.args[:0], []byte("PEXPIREAT"), kb, strconv.AppendInt(nil, exp, 10))
+			ld.unit.exec(db, ld.args)
+		}
+		keys++
+	}
+	return keys, end, nil
+}
+
+func truncKey(k string) string {
+	if len(k) > 64 {
+		return k[:64] + "..."
+	}
+	return k
+}

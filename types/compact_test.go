@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -540,6 +541,79 @@ func BenchmarkSmallZSet(b *testing.B) {
 					z.Rank(members[(i*7)%n])
 				}
 			})
+		}
+	}
+}
+
+// packSplice against a slice of entries: every mix of removal, insertion,
+// growth and shrinking, in place or not, exposed or not. An exposed
+// buffer's entries must stay untouched unless the splice only appends.
+func TestPackSplice_Model(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	r := rand.New(rand.NewPCG(seed, 13))
+	size := func(b []byte, p int) int { n, q := packLen(b, p); return q - p + n }
+	entry := func() []byte {
+		n := r.IntN(200)
+		if r.IntN(2) == 0 {
+			n = r.IntN(4)
+		}
+		e := binary.AppendUvarint(nil, uint64(n))
+		for range n {
+			e = append(e, byte('a'+r.IntN(26)))
+		}
+		return e
+	}
+	var b []byte
+	var ref [][]byte
+	for step := 0; step < 20000; step++ {
+		n := len(ref)
+		i := r.IntN(n + 1)
+		j := i + r.IntN(min(3, n-i)+1)
+		add := j == i || r.IntN(3) > 0
+		if !add && j-i == n {
+			continue // the collections release an emptied buffer instead
+		}
+		var e []byte
+		if add {
+			e = entry()
+		}
+		grow := len(e)
+		for _, x := range ref[i:j] {
+			grow -= len(x)
+		}
+		if !packFits(b, grow, len(e)/max(len(e), 1)-(j-i)) {
+			continue
+		}
+		exposed := r.IntN(4) == 0
+		var before []byte
+		oldTail, _ := packTail(b)
+		if exposed && b != nil {
+			packExpose(b)
+			before = slices.Clone(b[packHdr:oldTail])
+		}
+		nb, at := packSplice(b, i, j, add, len(e))
+		copy(nb[at:], e)
+		if before != nil {
+			require.Equal(t, before, b[packHdr:oldTail], "step %d: an exposed buffer changed", step)
+			if i < n || j < n {
+				require.NotSame(t, unsafe.SliceData(b), unsafe.SliceData(nb), "step %d", step)
+			}
+		}
+		ref = slices.Delete(ref, i, j)
+		if add {
+			ref = slices.Insert(ref, i, e)
+		}
+		b = nb
+		require.NoError(t, packCheck(b, size), "step %d", step)
+		require.Equal(t, len(ref), packCount(b))
+		tail, _ := packTail(b)
+		for x, want := range ref {
+			p := packOff(b, tail, x)
+			require.Equal(t, want, b[p:p+size(b, p)], "step %d entry %d", step, x)
+		}
+		if r.IntN(500) == 0 {
+			b, ref = nil, nil
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -25,8 +26,8 @@ const (
 // # Encodings
 //
 // A hash starts compact, as Redis's listpack: one byte buffer holding the
-// fields in insertion order, each name and value framed by its length (a
-// uvarint), after a 2-byte header. That costs the field and value bytes
+// fields in insertion order, each as the lengths of its name and value
+// (uvarints) followed by the name and the value, after a 2-byte header. That costs the field and value bytes
 // plus two or three bytes per field, one allocation for the whole hash.
 // Lookups scan the buffer, as Redis's listpack search does, and writes
 // move its tail as Redis does. Reads return strings that alias the buffer
@@ -126,31 +127,84 @@ func (h *Hash) toLarge() {
 	h.full.convert()
 }
 
-// findCompact returns the offset of field's entry and of its value's
-// frame, or -1.
-func (h *Hash) findCompact(field string) (entry, val int) {
+// A compact entry is the name's length and the value's length (uvarints,
+// both up front so one read finds the next entry), then the name and the
+// value.
+
+// hpEntry decodes the lengths of the entry at p: the name is b[q:q+fl],
+// the value follows it (vl bytes).
+func hpEntry(b []byte, p int) (q, fl, vl int) {
+	x := binary.LittleEndian.Uint16(b[p:]) // an entry has at least two bytes
+	if x&0x8080 == 0 {
+		return p + 2, int(x & 0xff), int(x >> 8)
+	}
+	return hpEntrySlow(b, p)
+}
+
+func hpEntrySlow(b []byte, p int) (q, fl, vl int) {
+	fl, q = packLen(b, p)
+	vl, q = packLen(b, q)
+	return q, fl, vl
+}
+
+// hpEntryLen is the bytes an entry takes.
+func hpEntryLen(fl, vl int) int { return uvarintLen(fl) + uvarintLen(vl) + fl + vl }
+
+// hpPut writes the entry for (field, value) at b[p:] (hpEntryLen bytes).
+func hpPut(b []byte, p int, field, value string) {
+	if len(field)|len(value) < 0x80 {
+		b[p], b[p+1] = byte(len(field)), byte(len(value))
+		p += 2
+	} else {
+		p += binary.PutUvarint(b[p:], uint64(len(field)))
+		p += binary.PutUvarint(b[p:], uint64(len(value)))
+	}
+	p += copy(b[p:], field)
+	copy(b[p:], value)
+}
+
+// findCompact returns field's slot (-1 when absent), where its entry
+// and its name start, and its name's and value's lengths.
+func (h *Hash) findCompact(field string) (i, e, q, fl, vl int) {
 	b := h.lp
-	fl := len(field)
+	tail, cnt := packTail(b)
+	if cnt == 0 {
+		return -1, 0, 0, 0, 0
+	}
+	offs := b[tail : tail+2*cnt]
+	n := len(field)
 	var last byte
-	if fl > 0 {
-		last = field[fl-1]
+	if n > 0 {
+		last = field[n-1]
 	}
-	for p := packHdr; p < len(b); {
-		n, q := int(b[p]), p+1
-		if n >= 0x80 {
-			n, q = packLenSlow(b, p)
+	// the offset table makes the entries independent: no entry has to be
+	// decoded to find the next
+	if n < 0x80 {
+		// the name's length is one byte: compare it, then the last byte
+		for k := 0; k+1 < len(offs); k += 2 {
+			e := int(offs[k]) | int(offs[k+1])<<8
+			if b[e] != byte(n) {
+				continue
+			}
+			q := e + 2
+			if b[e+1] >= 0x80 {
+				q, _, _ = hpEntrySlow(b, e)
+			}
+			if (n == 0 || b[q+n-1] == last) && string(b[q:q+n]) == field {
+				q, fl, vl := hpEntry(b, e)
+				return k / 2, e, q, fl, vl
+			}
 		}
-		v := q + n
-		if n == fl && (n == 0 || b[v-1] == last) && string(b[q:v]) == field {
-			return p, v
-		}
-		if m := int(b[v]); m < 0x80 {
-			p = v + 1 + m
-		} else {
-			p = packSkip(b, v)
+		return -1, 0, 0, 0, 0
+	}
+	for i := 0; i < cnt; i++ {
+		e := packOff(b, tail, i)
+		q, fl, vl := hpEntry(b, e)
+		if fl == n && b[q+n-1] == last && string(b[q:q+n]) == field {
+			return i, e, q, fl, vl
 		}
 	}
-	return -1, -1
+	return -1, 0, 0, 0, 0
 }
 
 // Get returns field's value and expiry (0 when it has none). It does not
@@ -159,42 +213,45 @@ func (h *Hash) Get(field string) (value string, expireAt int64, ok bool) {
 	if h.full != nil {
 		return h.full.Get(field)
 	}
-	_, v := h.findCompact(field)
-	if v < 0 {
+	i, _, q, fl, vl := h.findCompact(field)
+	if i < 0 {
 		return "", 0, false
 	}
 	packExpose(h.lp)
-	n, q := packLen(h.lp, v)
-	return packStr(h.lp, q, n), 0, true
+	return packStr(h.lp, q+fl, vl), 0, true
 }
 
-// compactAt returns the field and value starting at offset p and the
-// offset of the next entry.
-func (h *Hash) compactAt(p int) (field, value string, next int) {
+// compactAt returns the field and value of the entry at offset p.
+func (h *Hash) compactAt(p int) (field, value string) {
 	b := h.lp
-	n, q := packLen(b, p)
-	field = packStr(b, q, n)
-	n, q = packLen(b, q+n)
-	return field, packStr(b, q, n), q + n
+	q, fl, vl := hpEntry(b, p)
+	return packStr(b, q, fl), packStr(b, q+fl, vl)
 }
 
-// At returns the field in slot i (0 <= i < Len()). A compact hash walks
-// to the slot (O(i)); use Each or AtSlots to visit many fields.
+// hpSize returns the size of the entry at p.
+func hpSize(b []byte, p int) int {
+	q, fl, vl := hpEntry(b, p)
+	return q - p + fl + vl
+}
+
+// slotCompact returns the field and value in slot i of a compact hash.
+func (h *Hash) slotCompact(i int) (field, value string) {
+	tail, _ := packTail(h.lp)
+	return h.compactAt(packOff(h.lp, tail, i))
+}
+
+// At returns the field in slot i (0 <= i < Len()).
 func (h *Hash) At(i int) (field, value string, expireAt int64) {
 	if h.full != nil {
 		return h.full.At(i)
 	}
 	packExpose(h.lp)
-	p := packHdr
-	for ; i > 0; i-- {
-		p = packSkip(h.lp, packSkip(h.lp, p))
-	}
-	field, value, _ = h.compactAt(p)
+	field, value = h.slotCompact(i)
 	return field, value, 0
 }
 
 // AtSlots calls fn with the field in each of slots (each in [0, Len())),
-// in the order given; slots may repeat. It costs O(Len + len(slots)).
+// in the order given; slots may repeat.
 func (h *Hash) AtSlots(slots []int, fn func(field, value string, expireAt int64)) {
 	if h.full != nil {
 		for _, s := range slots {
@@ -203,12 +260,8 @@ func (h *Hash) AtSlots(slots []int, fn func(field, value string, expireAt int64)
 		return
 	}
 	packExpose(h.lp)
-	offs := make([]int32, 0, packCount(h.lp))
-	for p := packHdr; p < len(h.lp); p = packSkip(h.lp, packSkip(h.lp, p)) {
-		offs = append(offs, int32(p))
-	}
 	for _, s := range slots {
-		f, v, _ := h.compactAt(int(offs[s]))
+		f, v := h.slotCompact(s)
 		fn(f, v, 0)
 	}
 }
@@ -231,10 +284,9 @@ func (h *Hash) Each(fn func(field, value string, expireAt int64) bool) {
 // rangeCompact walks a compact hash without exposing it (the caller
 // decides).
 func (h *Hash) rangeCompact(fn func(field, value string) bool) {
-	for p := packHdr; p < len(h.lp); {
-		var f, v string
-		f, v, p = h.compactAt(p)
-		if !fn(f, v) {
+	tail, n := packTail(h.lp)
+	for i := 0; i < n; i++ {
+		if !fn(h.compactAt(packOff(h.lp, tail, i))) {
 			return
 		}
 	}
@@ -266,30 +318,35 @@ func (h *Hash) setCompact(field, value string, keepTTL bool) bool {
 		h.toLarge()
 		return h.full.set(field, value, keepTTL)
 	}
-	e, v := h.findCompact(field)
-	if e < 0 {
+	i, _, q, fl, vl := h.findCompact(field)
+	if i < 0 {
 		n := packCount(h.lp)
 		if n+1 > l.HashMaxListpackEntries {
 			h.toLarge()
 			return h.full.set(field, value, keepTTL)
 		}
-		if n+1 > packMaxCount {
-			h.toFull(false) // allowed, but more than the header counts
+		k := hpEntryLen(len(field), len(value))
+		if !packFits(h.lp, k, 1) {
+			h.toFull(false) // allowed, but more than the compact form holds
 			return h.full.set(field, value, keepTTL)
 		}
-		b := packReserve(h.lp, packFrameLen(len(field))+packFrameLen(len(value)))
-		b = packAppendStr(b, field)
-		b = packAppendStr(b, value)
-		packSetCount(b, n+1)
+		b, at := packSplice(h.lp, n, n, true, k)
+		hpPut(b, at, field, value)
 		h.lp = b
 		return true
 	}
-	n, q := packLen(h.lp, v)
-	if packStr(h.lp, q, n) == value {
+	if packStr(h.lp, q+fl, vl) == value {
 		return false
 	}
-	b := packEdit(h.lp, v, q+n, packFrameLen(len(value)))
-	packPutStr(b, v, value)
+	k := hpEntryLen(fl, len(value))
+	if !packFits(h.lp, k-hpEntryLen(fl, vl), 0) {
+		h.toFull(false)
+		return h.full.set(field, value, keepTTL)
+	}
+	// field is the caller's string: it cannot alias the buffer unless the
+	// buffer is exposed, and then packSplice copies it, leaving it intact
+	b, at := packSplice(h.lp, i, i+1, true, k)
+	hpPut(b, at, field, value)
 	h.lp = b
 	return false
 }
@@ -313,18 +370,15 @@ func (h *Hash) Delete(field string) bool {
 	if h.full != nil {
 		return h.full.Delete(field)
 	}
-	e, v := h.findCompact(field)
-	if e < 0 {
+	i, _, _, _, _ := h.findCompact(field)
+	if i < 0 {
 		return false
 	}
-	cnt := packCount(h.lp) - 1
-	if cnt == 0 {
+	if packCount(h.lp) == 1 {
 		h.lp = nil
 		return true
 	}
-	b := packEdit(h.lp, e, packSkip(h.lp, v), 0)
-	packSetCount(b, cnt)
-	h.lp = b
+	h.lp, _ = packSplice(h.lp, i, i+1, false, 0)
 	return true
 }
 
@@ -333,7 +387,7 @@ func (h *Hash) Delete(field string) bool {
 // ordered by expiry, as a listpackex does.
 func (h *Hash) SetExpire(field string, at int64) bool {
 	if h.full == nil {
-		if e, _ := h.findCompact(field); e < 0 {
+		if i, _, _, _, _ := h.findCompact(field); i < 0 {
 			return false
 		}
 		h.toFull(true)
@@ -432,35 +486,25 @@ func (h *Hash) Check() error {
 		}
 		return h.full.Check()
 	}
-	if h.lp == nil {
-		return nil
-	}
-	if len(h.lp) < packHdr {
-		return errors.New("compact buffer shorter than its header")
+	if err := packCheck(h.lp, hpSize); err != nil {
+		return err
 	}
 	l := lim()
 	seen := map[string]bool{}
 	n := 0
-	for p := packHdr; p < len(h.lp); {
-		var f, v string
-		f, v, p = h.compactAt(p)
-		if p > len(h.lp) {
-			return errors.New("compact entry runs past the buffer")
-		}
+	h.rangeCompact(func(f, v string) bool {
 		if seen[f] {
-			return fmt.Errorf("field %q appears twice", f)
+			return false
 		}
 		seen[f] = true
 		if !hashFits(l, f, v) {
-			return fmt.Errorf("compact hash holds oversized field %q", f)
+			return false
 		}
 		n++
-	}
+		return true
+	})
 	if n != packCount(h.lp) {
-		return fmt.Errorf("compact count %d, holds %d fields", packCount(h.lp), n)
-	}
-	if n == 0 {
-		return errors.New("empty compact buffer not released")
+		return fmt.Errorf("compact hash: a field repeats or is oversized (%d of %d checked)", n, packCount(h.lp))
 	}
 	if n > l.HashMaxListpackEntries {
 		return fmt.Errorf("compact hash with %d fields", n)

@@ -119,12 +119,12 @@ func (r *LexRange) empty() bool {
 // It mirrors Redis's two encodings. A "listpack" set (at most
 // zset-max-listpack-entries members, 128 by default, of at most
 // zset-max-listpack-value bytes, 64) is compact: one byte buffer holding
-// the members in order, each as its length (a uvarint, whose low bit says
-// how the score is stored), its bytes and its score, after a 2-byte
-// header. Like Redis's listpack it stores an integral score as an integer
-// (a zigzag uvarint, so small scores take one byte; -0 becomes 0) and any
-// other score as its 8 bytes. Lookups, ranks and range bounds scan the
-// buffer and writes move its tail, as Redis does in a listpack. Reads
+// the members in order after a 2-byte header, each as a uvarint of its
+// length and of how its score is stored, its score and its bytes. Like
+// Redis's listpack it stores an integral score as an integer (zigzag, in
+// as few bytes as it needs, so small scores take one byte; -0 becomes 0)
+// and any other score as its 8 bytes. Lookups, ranks and range bounds
+// scan the buffer and writes move its tail, as Redis does in a listpack. Reads
 // return members that alias the buffer without copying; once a buffer has
 // handed out strings it is never modified below its length again (see
 // pack.go).
@@ -160,7 +160,7 @@ func NewZSet(sizeHint, firstLen int) *ZSet {
 func NewZSetFromSorted(items []Z) *ZSet {
 	l := lim()
 	lp := len(items) <= l.ZSetMaxListpackEntries
-	need := packHdr
+	need := 0
 	for _, it := range items {
 		if len(it.Member) > l.ZSetMaxListpackValue {
 			lp = false
@@ -168,212 +168,230 @@ func NewZSetFromSorted(items []Z) *ZSet {
 		}
 		need += zpEntryLen(it.Member, zlistpackScore(it.Score))
 	}
-	if !lp || len(items) > packMaxCount {
+	if !lp || !packFits(nil, need, len(items)) {
 		return &ZSet{full: newZSetFull(items, lp)}
 	}
 	if len(items) == 0 {
 		return &ZSet{}
 	}
-	b := packNew(need)
-	for _, it := range items {
+	n := len(items)
+	tail := packHdr + need
+	b := slices.Grow([]byte(nil), tail+2*n)[:tail+2*n]
+	packSetCount(b, n) // a fresh buffer: zeroed, not exposed
+	p := packHdr
+	for i, it := range items {
 		// normalizing -0 to 0 cannot break the order: no other member has
 		// a score strictly between them
-		b = zpAppend(b, it.Member, zlistpackScore(it.Score))
+		sc := zlistpackScore(it.Score)
+		binary.LittleEndian.PutUint16(b[tail+2*i:], uint16(p))
+		zpPut(b, p, it.Member, sc)
+		p += zpEntryLen(it.Member, sc)
 	}
-	packSetCount(b, len(items))
 	return &ZSet{lp: b}
 }
 
 // ---------------------------------------------------------------------
 // The compact entry format.
 
+// A compact entry is a uvarint header h = len(member)<<3 | k, the score,
+// then the member. k = 0: the score's 8 bytes (float64 bits, little
+// endian); k = 1..7: an integral score as a zigzag integer in k bytes
+// (little endian).
+
 // zpIntMax bounds the integral scores stored as integers: every integer of
-// magnitude up to 2^53 converts to float64 and back exactly.
+// magnitude up to 2^53 converts to float64 and back exactly, and its
+// zigzag form fits 7 bytes.
 const zpIntMax = 1 << 53
 
-// zpInt reports whether s is stored as an integer, and which.
-func zpInt(s float64) (int64, bool) {
+// zpInt returns the zigzag integer and its width in bytes (1..7) when s is
+// stored as an integer, or k = 0.
+func zpInt(s float64) (u uint64, k int) {
 	if s >= -zpIntMax && s <= zpIntMax && s == math.Trunc(s) {
-		return int64(s), true
+		v := int64(s)
+		u = uint64(v<<1) ^ uint64(v>>63)
+		k = 1
+		for u>>(8*k) != 0 {
+			k++
+		}
+		return u, k
 	}
-	return 0, false
+	return 0, 0
 }
 
-func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
-func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
-
-// zpEntryLen is the bytes an entry takes.
-func zpEntryLen(m string, s float64) int {
-	n := uvarintLen(len(m)<<1) + len(m)
-	if v, ok := zpInt(s); ok {
-		return n + uvarintLen64(zigzag(v))
-	}
-	return n + 8
-}
-
-func uvarintLen64(u uint64) int {
-	k := 1
-	for u >= 0x80 {
-		u >>= 7
-		k++
+// zpWidth is the bytes of a score of kind k.
+func zpWidth(k int) int {
+	if k == 0 {
+		return 8
 	}
 	return k
 }
 
-// zpAppend appends an entry for (m, s).
-func zpAppend(b []byte, m string, s float64) []byte {
-	n := len(b)
-	k := zpEntryLen(m, s)
-	b = slices.Grow(b, k)[:n+k]
-	zpPut(b, n, m, s)
-	return b
+// zpEntryLen is the bytes an entry takes.
+func zpEntryLen(m string, s float64) int {
+	_, k := zpInt(s)
+	return uvarintLen(len(m)<<3) + zpWidth(k) + len(m)
 }
 
 // zpPut writes the entry for (m, s) at b[p:] (zpEntryLen bytes).
 func zpPut(b []byte, p int, m string, s float64) {
-	v, isInt := zpInt(s)
-	h := len(m) << 1
-	if isInt {
-		h |= 1
-	}
+	u, k := zpInt(s)
+	h := len(m)<<3 | k
 	if h < 0x80 {
 		b[p] = byte(h)
 		p++
 	} else {
 		p += binary.PutUvarint(b[p:], uint64(h))
 	}
-	p += copy(b[p:], m)
-	if isInt {
-		binary.PutUvarint(b[p:], zigzag(v))
-		return
+	if k == 0 {
+		binary.LittleEndian.PutUint64(b[p:], math.Float64bits(s))
+		p += 8
+	} else {
+		for i := 0; i < k; i++ {
+			b[p] = byte(u >> (8 * i))
+			p++
+		}
 	}
-	binary.LittleEndian.PutUint64(b[p:], math.Float64bits(s))
+	copy(b[p:], m)
 }
 
-// zpMember decodes the member of the entry at p: it is b[q:q+n], and the
-// score follows, an integer when isInt.
-func zpMember(b []byte, p int) (q, n int, isInt bool) {
-	h, q := int(b[p]), p+1
+// zpEntry decodes the header of the entry at p: the score starts at q and
+// is of kind k, the member is b[mq:mq+n].
+func zpEntry(b []byte, p int) (q, k, mq, n int) {
+	h := int(b[p])
+	q = p + 1
 	if h >= 0x80 {
 		h, q = packLenSlow(b, p)
 	}
-	return q, h >> 1, h&1 != 0
+	k = h & 7
+	return q, k, q + zpWidth(k), h >> 3
 }
 
-// zpScore decodes the score at p and returns it and the next entry's
-// offset.
-func zpScore(b []byte, p int, isInt bool) (float64, int) {
-	if !isInt {
-		return math.Float64frombits(binary.LittleEndian.Uint64(b[p:])), p + 8
-	}
-	c := uint64(b[p])
-	if c < 0x80 {
-		return float64(int64(c>>1) ^ -int64(c&1)), p + 1
-	}
-	if c1 := uint64(b[p+1]); c1 < 0x80 {
-		u := c&0x7f | c1<<7
-		return float64(int64(u>>1) ^ -int64(u&1)), p + 2
-	}
-	return zpScoreSlow(b, p)
+// zpSize returns the size of the entry at p.
+func zpSize(b []byte, p int) int {
+	_, _, mq, n := zpEntry(b, p)
+	return mq + n - p
 }
 
-func zpScoreSlow(b []byte, p int) (float64, int) {
-	u, w := binary.Uvarint(b[p:])
-	return float64(unzigzag(u)), p + w
-}
-
-// zpSkipScore returns the offset after the score at p.
-func zpSkipScore(b []byte, p int, isInt bool) int {
-	if !isInt {
-		return p + 8
+// zpScore decodes a score of kind k at b[q:].
+func zpScore(b []byte, q, k int) float64 {
+	if k == 0 {
+		return math.Float64frombits(binary.LittleEndian.Uint64(b[q:]))
 	}
-	for b[p] >= 0x80 {
-		p++
+	var u uint64
+	if q+8 <= len(b) {
+		u = binary.LittleEndian.Uint64(b[q:]) & (1<<(8*k) - 1)
+	} else {
+		for i := k - 1; i >= 0; i-- {
+			u = u<<8 | uint64(b[q+i])
+		}
 	}
-	return p + 1
+	return float64(int64(u>>1) ^ -int64(u&1))
 }
 
 // zpAt decodes the entry at p.
-func zpAt(b []byte, p int) (it Z, next int) {
-	q, n, isInt := zpMember(b, p)
-	it.Member = packStr(b, q, n)
-	it.Score, next = zpScore(b, q+n, isInt)
-	return it, next
+func zpAt(b []byte, p int) Z {
+	q, k, mq, n := zpEntry(b, p)
+	return Z{Score: zpScore(b, q, k), Member: packStr(b, mq, n)}
 }
 
-// zpNext returns the offset of the entry after the one at p.
-func zpNext(b []byte, p int) int {
-	q, n, isInt := zpMember(b, p)
-	return zpSkipScore(b, q+n, isInt)
+// rankAt returns the member of rank i of a compact set without exposing
+// the buffer (the string must not escape unless the caller exposes it).
+func (z *ZSet) rankAt(i int) Z {
+	tail, _ := packTail(z.lp)
+	return zpAt(z.lp, packOff(z.lp, tail, i))
 }
 
-// find returns the offsets of member's entry and of the next one, its
-// rank and its score; e < 0 when absent.
-func (z *ZSet) find(member string) (e, next, rank int, score float64) {
+// find returns member's rank and score; i < 0 when absent.
+func (z *ZSet) find(member string) (i int, score float64) {
 	b := z.lp
+	tail, cnt := packTail(b)
+	if cnt == 0 {
+		return -1, 0
+	}
+	offs := b[tail : tail+2*cnt]
 	ml := len(member)
 	var last byte
 	if ml > 0 {
 		last = member[ml-1]
 	}
-	for p := packHdr; p < len(b); rank++ {
-		q, n, isInt := zpMember(b, p)
-		me := q + n
-		if n == ml && (n == 0 || b[me-1] == last) && string(b[q:me]) == member {
-			s, nx := zpScore(b, me, isInt)
-			return p, nx, rank, s
+	// the offset table makes the entries independent: no entry has to be
+	// decoded to find the next
+	if ml < 16 {
+		// the header is one byte: compare the length in it, then the
+		// member's last byte
+		for k := 0; k+1 < len(offs); k += 2 {
+			e := int(offs[k]) | int(offs[k+1])<<8
+			h := b[e]
+			if int(h>>3) != ml {
+				continue
+			}
+			sk := int(h & 7)
+			mq := e + 1 + zpWidth(sk)
+			if (ml == 0 || b[mq+ml-1] == last) && string(b[mq:mq+ml]) == member {
+				return k / 2, zpScore(b, e+1, sk)
+			}
 		}
-		p = zpSkipScore(b, me, isInt)
+		return -1, 0
 	}
-	return -1, -1, 0, 0
+	for i := 0; i < cnt; i++ {
+		q, k, mq, n := zpEntry(b, packOff(b, tail, i))
+		if n == ml && b[mq+n-1] == last && string(b[mq:mq+n]) == member {
+			return i, zpScore(b, q, k)
+		}
+	}
+	return -1, 0
 }
 
-// seek returns the offset of the entry of rank i (may be len(lp) when i
-// is the count).
-func (z *ZSet) seek(i int) int {
-	p := packHdr
-	for ; i > 0; i-- {
-		p = zpNext(z.lp, p)
-	}
-	return p
-}
-
-// offsets returns the offset of every entry, in rank order, using buf
-// when it is large enough.
-func (z *ZSet) offsets(buf []int32) []int32 {
-	offs := buf[:0]
-	for p := packHdr; p < len(z.lp); p = zpNext(z.lp, p) {
-		offs = append(offs, int32(p))
-	}
-	return offs
-}
-
-// insertPos returns the offset where (s, m) goes: the first entry above
-// it (len(lp) when none is).
-func (z *ZSet) insertPos(s float64, m string) int {
+// search returns the number of members ordered before (s, m): binary
+// search over the offset table.
+func (z *ZSet) search(s float64, m string) int {
 	b := z.lp
-	p := packHdr
-	for p < len(b) {
-		q, n, isInt := zpMember(b, p)
-		es, nx := zpScore(b, q+n, isInt)
-		if s < es || (s == es && m < packStr(b, q, n)) {
-			return p
+	tail, n := packTail(b)
+	lo, hi := 0, n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		e := packOff(b, tail, mid)
+		h, q := int(b[e]), e+1
+		if h >= 0x80 {
+			h, q = packLenSlow(b, e)
 		}
-		p = nx
+		k := h & 7
+		if es := zpScore(b, q, k); es < s || (es == s && packStr(b, q+zpWidth(k), h>>3) < m) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	return p
+	return lo
+}
+
+// prefixBy returns how many leading members' scores satisfy pred, which
+// must hold for a prefix of them (binary search).
+func (z *ZSet) prefixBy(pred func(s float64) bool) int {
+	b := z.lp
+	tail, n := packTail(b)
+	lo, hi := 0, n
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		q, k, _, _ := zpEntry(b, packOff(b, tail, h))
+		if pred(zpScore(b, q, k)) {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // toFull moves a compact set to the general layout: a skiplist, or a
 // listpack held in the tree when listpack is set. Members are copied out
 // of the buffer, which is released.
 func (z *ZSet) toFull(listpack bool, hint int) {
-	items := make([]Z, 0, packCount(z.lp))
-	for p := packHdr; p < len(z.lp); {
-		var it Z
-		it, p = zpAt(z.lp, p)
-		it.Member = strings.Clone(it.Member)
-		items = append(items, it)
+	n := packCount(z.lp)
+	items := make([]Z, n)
+	for i := range items {
+		items[i] = z.rankAt(i)
+		items[i].Member = strings.Clone(items[i].Member)
 	}
 	f := newZSetFull(items, listpack)
 	if !listpack && hint > len(items) {
@@ -437,8 +455,8 @@ func (z *ZSet) Score(member string) (float64, bool) {
 	if z.full != nil {
 		return z.full.Score(member)
 	}
-	e, _, _, s := z.find(member)
-	return s, e >= 0
+	i, s := z.find(member)
+	return s, i >= 0
 }
 
 // Insert adds a member that is not in the set; the set may keep the
@@ -455,25 +473,17 @@ func (z *ZSet) insert(member string, score float64, cp bool) {
 	if z.full == nil {
 		n := packCount(z.lp)
 		l := lim()
+		score = zlistpackScore(score)
+		k := zpEntryLen(member, score)
 		switch {
 		case n+1 > l.ZSetMaxListpackEntries || len(member) > l.ZSetMaxListpackValue:
 			z.toFull(false, n+1)
-		case n+1 > packMaxCount:
+		case !packFits(z.lp, k, 1):
 			z.toFull(true, n+1)
 		default:
-			score = zlistpackScore(score)
-			k := zpEntryLen(member, score)
-			p := z.insertPos(score, member)
-			var b []byte
-			if p >= len(z.lp) {
-				b = packReserve(z.lp, k) // appending: in place even if exposed
-				p = len(b)
-				b = b[:p+k]
-			} else {
-				b = packEdit(z.lp, p, p, k)
-			}
-			zpPut(b, p, member, score)
-			packSetCount(b, n+1)
+			i := z.search(score, member)
+			b, at := packSplice(z.lp, i, i, true, k)
+			zpPut(b, at, member, score)
 			z.lp = b
 			return
 		}
@@ -496,59 +506,63 @@ func (z *ZSet) Update(member string, old, score float64) {
 	if score == old {
 		return
 	}
-	// one pass: the member's entry [e, next) and the first other entry
-	// above the new position, p
 	b := z.lp
-	e, next, p := -1, -1, -1
-	ml := len(member)
-	var last byte
-	if ml > 0 {
-		last = member[ml-1]
+	tail, n := packTail(b)
+	i := z.search(old, member)
+	var si, oldSz int
+	if i < n {
+		si = packOff(b, tail, i)
+		_, _, mq, mn := zpEntry(b, si)
+		if packStr(b, mq, mn) == member {
+			oldSz = mq + mn - si
+		}
 	}
-	for q := packHdr; q < len(b); {
-		mq, n, isInt := zpMember(b, q)
-		me := mq + n
-		if e < 0 && n == ml && (n == 0 || b[me-1] == last) && string(b[mq:me]) == member {
-			e, next = q, zpSkipScore(b, me, isInt)
-			if p >= 0 {
-				break
-			}
-			q = next
-			continue
-		}
-		if p >= 0 {
-			q = zpSkipScore(b, me, isInt)
-			continue
-		}
-		es, nx := zpScore(b, me, isInt)
-		if score < es || (score == es && member < packStr(b, mq, n)) {
-			p = q
-			if e >= 0 {
-				break
-			}
-		}
-		q = nx
-	}
-	if e < 0 {
+	if oldSz == 0 {
 		panic("types: ZSet.Update of a member not in the set")
 	}
-	if p < 0 {
-		p = len(b)
+	// the new rank among the other members: search counts the member
+	// itself when it moves up
+	j := z.search(score, member)
+	if old < score {
+		j--
 	}
 	k := zpEntryLen(member, score)
-	// member is the caller's string: it cannot alias b unless b is
-	// exposed, and then the first edit copies b, leaving it intact
-	if p == next || p == e {
-		b = packEdit(b, e, next, k)
-		zpPut(b, e, member, score)
-	} else {
-		b = packEdit(b, e, next, 0)
-		if p > e {
-			p -= next - e
-		}
-		b = packEdit(b, p, p, k)
-		zpPut(b, p, member, score)
+	if !packFits(b, k-oldSz, 0) {
+		z.toFull(true, 0)
+		z.full.Update(member, old, score)
+		return
 	}
+	if packExposed(b) {
+		// strings alias b (member may be one of them): work on a copy
+		b = packUnshare(b, max(k-oldSz, 0))
+	}
+	// rotate the entries between the old and the new rank, moving only
+	// their offsets; the entry keeps its old size for now
+	setOff := func(r, v int) { binary.LittleEndian.PutUint16(b[tail+2*r:], uint16(v)) }
+	at := si
+	switch {
+	case j > i:
+		ej := tail
+		if j+1 < n {
+			ej = packOff(b, tail, j+1)
+		}
+		copy(b[si:], b[si+oldSz:ej])
+		for r := i; r < j; r++ {
+			setOff(r, packOff(b, tail, r+1)-oldSz)
+		}
+		at = ej - oldSz
+		setOff(j, at)
+	case j < i:
+		at = packOff(b, tail, j)
+		copy(b[at+oldSz:], b[at:si])
+		for r := i; r > j; r-- {
+			setOff(r, packOff(b, tail, r-1)+oldSz)
+		}
+	}
+	if k != oldSz {
+		b, at = packSplice(b, j, j+1, true, k)
+	}
+	zpPut(b, at, member, score)
 	z.lp = b
 }
 
@@ -557,24 +571,21 @@ func (z *ZSet) Delete(member string) bool {
 	if z.full != nil {
 		return z.full.Delete(member)
 	}
-	e, next, _, _ := z.find(member)
-	if e < 0 {
+	i, _ := z.find(member)
+	if i < 0 {
 		return false
 	}
-	z.cut(e, next, 1)
+	z.cut(i, i+1)
 	return true
 }
 
-// cut removes the k entries in b[e:next] of a compact set.
-func (z *ZSet) cut(e, next, k int) {
-	cnt := packCount(z.lp) - k
-	if cnt == 0 {
+// cut removes the members of ranks [i, j) of a compact set.
+func (z *ZSet) cut(i, j int) {
+	if j-i == packCount(z.lp) {
 		z.lp = nil
 		return
 	}
-	b := packEdit(z.lp, e, next, 0)
-	packSetCount(b, cnt)
-	z.lp = b
+	z.lp, _ = packSplice(z.lp, i, j, false, 0)
 }
 
 // Rank returns member's 0-based rank in ascending order and its score.
@@ -582,27 +593,24 @@ func (z *ZSet) Rank(member string) (int, float64, bool) {
 	if z.full != nil {
 		return z.full.Rank(member)
 	}
-	e, _, r, s := z.find(member)
-	if e < 0 {
+	i, s := z.find(member)
+	if i < 0 {
 		return 0, 0, false
 	}
-	return r, s, true
+	return i, s, true
 }
 
-// At returns the member at 0-based ascending rank i (0 <= i < Len). A
-// compact set walks to it (O(i)); AtRanks fetches many at once.
+// At returns the member at 0-based ascending rank i (0 <= i < Len).
 func (z *ZSet) At(i int) Z {
 	if z.full != nil {
 		return z.full.At(i)
 	}
 	z.expose()
-	it, _ := zpAt(z.lp, z.seek(i))
-	return it
+	return z.rankAt(i)
 }
 
 // AtRanks returns the members at the given ranks (each in [0, Len()), in
-// the order given, repeats allowed) in O(Len + len(ranks)) for a compact
-// set.
+// the order given, repeats allowed).
 func (z *ZSet) AtRanks(ranks []int) []Z {
 	out := make([]Z, len(ranks))
 	if z.full != nil {
@@ -612,10 +620,8 @@ func (z *ZSet) AtRanks(ranks []int) []Z {
 		return out
 	}
 	z.expose()
-	var buf [128]int32
-	offs := z.offsets(buf[:])
 	for i, r := range ranks {
-		out[i], _ = zpAt(z.lp, int(offs[r]))
+		out[i] = z.rankAt(r)
 	}
 	return out
 }
@@ -633,15 +639,8 @@ func (z *ZSet) Ascend(from int, fn func(rank int, m Z) bool) {
 
 // ascend is Ascend on a compact set without exposing it.
 func (z *ZSet) ascend(from int, fn func(rank int, m Z) bool) {
-	from = max(from, 0)
-	if from >= packCount(z.lp) {
-		return
-	}
-	r := from
-	for p := z.seek(from); p < len(z.lp); r++ {
-		var it Z
-		it, p = zpAt(z.lp, p)
-		if !fn(r, it) {
+	for r, n := max(from, 0), packCount(z.lp); r < n; r++ {
+		if !fn(r, z.rankAt(r)) {
 			return
 		}
 	}
@@ -660,26 +659,11 @@ func (z *ZSet) Descend(from int, fn func(rank int, m Z) bool) {
 
 // descend is Descend on a compact set without exposing it.
 func (z *ZSet) descend(from int, fn func(rank int, m Z) bool) {
-	n := packCount(z.lp)
-	from = min(from, n-1)
-	if from < 0 {
-		return
-	}
-	var buf [128]int32
-	offs := z.offsets(buf[:])
-	for r := from; r >= 0; r-- {
-		it, _ := zpAt(z.lp, int(offs[r]))
-		if !fn(r, it) {
+	for r := min(from, packCount(z.lp)-1); r >= 0; r-- {
+		if !fn(r, z.rankAt(r)) {
 			return
 		}
 	}
-}
-
-// memberAt returns the member of rank i of a compact set without exposing
-// it (the string must not escape).
-func (z *ZSet) memberAt(i int) string {
-	it, _ := zpAt(z.lp, z.seek(i))
-	return it.Member
 }
 
 // ScoreBounds returns the ranks [lo, hi) of the members whose scores are
@@ -688,21 +672,8 @@ func (z *ZSet) ScoreBounds(r *ScoreRange) (lo, hi int) {
 	if z.full != nil {
 		return z.full.ScoreBounds(r)
 	}
-	// both predicates are monotone in the score: find where each flips
-	n := packCount(z.lp)
-	lo, hi = n, n
-	loSet, hiSet := false, false
-	for p, i := packHdr, 0; p < len(z.lp) && !(loSet && hiSet); i++ {
-		q, mn, isInt := zpMember(z.lp, p)
-		var s float64
-		s, p = zpScore(z.lp, q+mn, isInt)
-		if !loSet && r.GteMin(s) {
-			lo, loSet = i, true
-		}
-		if !hiSet && !r.LteMax(s) {
-			hi, hiSet = i, true
-		}
-	}
+	lo = z.prefixBy(func(s float64) bool { return !r.GteMin(s) })
+	hi = z.prefixBy(r.LteMax)
 	return lo, hi
 }
 
@@ -715,21 +686,18 @@ func (z *ZSet) LexFirst(r *LexRange) int {
 		return z.full.LexFirst(r)
 	}
 	n := z.Len()
-	if n == 0 || r.empty() || !r.GteMin(z.memberAt(n-1)) || !r.LteMax(z.memberAt(0)) {
+	if n == 0 || r.empty() || !r.GteMin(z.rankAt(n-1).Member) || !r.LteMax(z.rankAt(0).Member) {
 		return -1
 	}
-	i := -1
-	z.ascend(0, func(j int, it Z) bool {
-		if r.GteMin(it.Member) {
-			i = j
-			return false
+	for i := 0; i < n; i++ {
+		if m := z.rankAt(i).Member; r.GteMin(m) {
+			if !r.LteMax(m) {
+				return -1
+			}
+			return i
 		}
-		return true
-	})
-	if i < 0 || !r.LteMax(z.memberAt(i)) {
-		return -1
 	}
-	return i
+	return -1
 }
 
 // LexLast returns the rank of the last member in r, or -1 (see LexFirst).
@@ -738,21 +706,18 @@ func (z *ZSet) LexLast(r *LexRange) int {
 		return z.full.LexLast(r)
 	}
 	n := z.Len()
-	if n == 0 || r.empty() || !r.GteMin(z.memberAt(n-1)) || !r.LteMax(z.memberAt(0)) {
+	if n == 0 || r.empty() || !r.GteMin(z.rankAt(n-1).Member) || !r.LteMax(z.rankAt(0).Member) {
 		return -1
 	}
-	i := -1
-	z.descend(n-1, func(j int, it Z) bool {
-		if r.LteMax(it.Member) {
-			i = j
-			return false
+	for i := n - 1; i >= 0; i-- {
+		if m := z.rankAt(i).Member; r.LteMax(m) {
+			if !r.GteMin(m) {
+				return -1
+			}
+			return i
 		}
-		return true
-	})
-	if i < 0 || !r.GteMin(z.memberAt(i)) {
-		return -1
 	}
-	return i
+	return -1
 }
 
 // LexStart returns the rank where ZREMRANGEBYLEX starts deleting: the
@@ -771,18 +736,12 @@ func (z *ZSet) DeleteRange(lo, hi int) int {
 	if z.full != nil {
 		return z.full.DeleteRange(lo, hi)
 	}
-	n := z.Len()
 	lo = max(lo, 0)
-	hi = min(hi, n)
+	hi = min(hi, z.Len())
 	if lo >= hi {
 		return 0
 	}
-	a := z.seek(lo)
-	c := a
-	for i := lo; i < hi; i++ {
-		c = zpNext(z.lp, c)
-	}
-	z.cut(a, c, hi-lo)
+	z.cut(lo, hi)
 	return hi - lo
 }
 
@@ -826,8 +785,8 @@ func (z *ZSet) MemUsage() int {
 	return zsetHeaderSize + cap(z.lp)
 }
 
-// Check verifies the set's invariants: for the compact form the order,
-// the count, the listpack limits in force and listpack scores; for the
+// Check verifies the set's invariants: for the compact form the frame,
+// the order, the listpack limits in force and listpack scores; for the
 // general layout see zsetFull.Check.
 func (z *ZSet) Check() error {
 	if z.full != nil {
@@ -836,42 +795,29 @@ func (z *ZSet) Check() error {
 		}
 		return z.full.Check()
 	}
-	if z.lp == nil {
-		return nil
-	}
-	if len(z.lp) < packHdr {
-		return errors.New("compact buffer shorter than its header")
+	if err := packCheck(z.lp, zpSize); err != nil {
+		return err
 	}
 	l := lim()
-	seen := map[string]bool{}
-	n := 0
+	n := packCount(z.lp)
+	seen := make(map[string]bool, n)
 	var prev Z
-	for p := packHdr; p < len(z.lp); n++ {
-		var it Z
-		it, p = zpAt(z.lp, p)
-		if p > len(z.lp) {
-			return errors.New("compact entry runs past the buffer")
-		}
+	for i := 0; i < n; i++ {
+		it := z.rankAt(i)
 		switch {
 		case math.IsNaN(it.Score):
-			return fmt.Errorf("rank %d: NaN score", n)
+			return fmt.Errorf("rank %d: NaN score", i)
 		case it.Score == 0 && math.Signbit(it.Score):
 			return errors.New("listpack holds a -0 score")
 		case len(it.Member) > l.ZSetMaxListpackValue:
 			return fmt.Errorf("listpack member of %d bytes", len(it.Member))
 		case seen[it.Member]:
 			return fmt.Errorf("member %q appears twice", it.Member)
-		case n > 0 && !zless(prev.Score, prev.Member, it.Score, it.Member):
-			return fmt.Errorf("compact set out of order at rank %d", n)
+		case i > 0 && !zless(prev.Score, prev.Member, it.Score, it.Member):
+			return fmt.Errorf("compact set out of order at rank %d", i)
 		}
 		seen[it.Member] = true
 		prev = it
-	}
-	if n != packCount(z.lp) {
-		return fmt.Errorf("compact count %d, holds %d members", packCount(z.lp), n)
-	}
-	if n == 0 {
-		return errors.New("empty compact buffer not released")
 	}
 	if n > l.ZSetMaxListpackEntries {
 		return fmt.Errorf("listpack with %d members", n)

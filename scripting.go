@@ -154,6 +154,12 @@ type scriptHost struct {
 	// locked are the keys whose shards a modeShards script holds.
 	locked []string
 	x      Exec // the command running (scripts do not nest)
+	// cmds caches commands by the exact name a script used (it survives
+	// from call to call with the pooled scriptCall).
+	cmds [8]struct {
+		name string
+		cmd  *Command
+	}
 }
 
 var _ lua.Host = (*scriptHost)(nil)
@@ -190,9 +196,28 @@ func lowerASCII(b []byte) string {
 	return string(buf[:len(b)])
 }
 
+// cachedCommand finds a script's command through a small cache of the
+// names seen last (scripts call the same few commands over and over; the
+// cache saves lowercasing the name and a map lookup).
+func (h *scriptHost) cachedCommand(args [][]byte) *Command {
+	name := args[0]
+	if len(name) == 0 {
+		return scriptCommand(args)
+	}
+	slot := &h.cmds[(len(name)+int(name[0]|0x20))&(len(h.cmds)-1)]
+	if slot.cmd != nil && slot.name == string(name) {
+		return slot.cmd
+	}
+	cmd := scriptCommand(args)
+	if cmd != nil && cmd.sub == nil {
+		slot.name, slot.cmd = string(name), cmd
+	}
+	return cmd
+}
+
 // Call runs one command for a script (Redis's scriptCall).
 func (h *scriptHost) Call(r *lua.Run, args [][]byte, w resp.ReplyWriter) {
-	cmd := scriptCommand(args)
+	cmd := h.cachedCommand(args)
 	if cmd == nil {
 		w.Error("ERR Unknown Redis command called from script")
 		return

@@ -463,6 +463,45 @@ func TestCompact_CountOverflowKeepsListpackSemantics(t *testing.T) {
 	assert.Equal(t, Z{-8, "m8"}, z.At(0))
 }
 
+// Entries must end below 64 KiB (16-bit offsets): a listpack allowed to
+// hold more bytes moves to the general layout, still a listpack.
+func TestCompact_ByteOverflowKeepsListpackSemantics(t *testing.T) {
+	old := packMaxTail
+	packMaxTail = 200
+	t.Cleanup(func() { packMaxTail = old })
+	withLimits(t, func(l *Limits) { l.HashMaxListpackValue, l.ZSetMaxListpackValue = 1000, 1000 })
+
+	h := hashChecked(t, NewHash())
+	h.Set("a", strings.Repeat("x", 90))
+	h.Set("b", strings.Repeat("y", 90))
+	assert.True(t, h.IsCompact())
+	h.Set("a", strings.Repeat("z", 120)) // an overwrite that does not fit
+	assert.False(t, h.IsCompact())
+	assert.Equal(t, "listpack", h.Encoding())
+	v, _, _ := h.Get("a")
+	assert.Equal(t, strings.Repeat("z", 120), v)
+	assert.Equal(t, []string{"a", "b"}, func() (out []string) {
+		h.Range(0, func(f, _ string) bool { out = append(out, f); return true })
+		return
+	}())
+
+	z := zsetChecked(t, NewZSet(0, 0))
+	z.Insert(strings.Repeat("m", 150), 1)
+	assert.True(t, z.IsCompact())
+	z.Insert(strings.Repeat("n", 150), 2)
+	assert.False(t, z.IsCompact())
+	assert.Equal(t, "listpack", z.Encoding())
+	assert.Equal(t, 2, z.Len())
+
+	z2 := zsetChecked(t, NewZSet(0, 0))
+	z2.Insert(strings.Repeat("m", 190), 1)
+	z2.Insert("a", 0)
+	assert.True(t, z2.IsCompact())
+	z2.Update(strings.Repeat("m", 190), 1, 1.5) // the score grows 7 bytes
+	assert.False(t, z2.IsCompact())
+	assert.Equal(t, []Z{{0, "a"}, {1.5, strings.Repeat("m", 190)}}, zitems(z2))
+}
+
 // Benchmarks of the compact forms next to the general layout holding the
 // same small collection (the representation used before the compact
 // form existed): 10 or 100 elements, one operation at a time.

@@ -50,8 +50,8 @@ type List struct {
 type lchunk struct {
 	buf    []byte
 	lo, hi int
-	n      int // number of elements
-	sz     int // bytes of the equivalent Redis listpack (lpBytes)
+	n      int32 // number of elements
+	sz     int32 // bytes of the equivalent Redis listpack (lpBytes, at most a few times 8 KiB)
 }
 
 const (
@@ -153,7 +153,7 @@ func lparseInt[T string | []byte](s T) (int64, bool) {
 // lnodeAllowInsert is quicklist's _quicklistNodeAllowInsert: may a value of
 // n bytes go into c without a new node?
 func lnodeAllowInsert(c *lchunk, n int) bool {
-	return c != nil && c.sz+n+lsizeEstimateOverhead <= lnodeSizeLimit
+	return c != nil && int(c.sz)+n+lsizeEstimateOverhead <= lnodeSizeLimit
 }
 
 // lnodeAllowMerge is quicklist's _quicklistNodeAllowMerge.
@@ -170,7 +170,7 @@ func (l *List) growConversion(addBytes int) {
 	}
 	sz := llpEmptySize
 	if l.nc > 0 {
-		sz = l.chunkAt(0).sz
+		sz = int(l.chunkAt(0).sz)
 	}
 	if sz+addBytes > lnodeSizeLimit {
 		l.quick = true
@@ -288,9 +288,9 @@ func (l *List) reserve(c *lchunk, need int, front bool) {
 			slack = max(slack, lnodeSizeLimit/4)
 		}
 	} else {
-		// a listpack list: small lists are many, so grow by a quarter
+		// a listpack list: small lists are many, so grow by an eighth
 		// (still amortised O(1) per push, and at most 8 KiB to copy)
-		slack = max((used+need)/4, 8)
+		slack = max((used+need)/8, 8)
 	}
 	var fg, bg int
 	if front {
@@ -360,7 +360,7 @@ func (c *lchunk) pushFront(l *List, s string) {
 	c.lo -= fl
 	lputFrame(c.buf[c.lo:c.lo+fl], s)
 	c.n++
-	c.sz += llpEntrySize(s)
+	c.sz += int32(llpEntrySize(s))
 }
 
 func (c *lchunk) pushBack(l *List, s string) {
@@ -369,7 +369,7 @@ func (c *lchunk) pushBack(l *List, s string) {
 	lputFrame(c.buf[c.hi:c.hi+fl], s)
 	c.hi += fl
 	c.n++
-	c.sz += llpEntrySize(s)
+	c.sz += int32(llpEntrySize(s))
 }
 
 // insertAt inserts s as the element starting at byte position p of c.
@@ -378,12 +378,12 @@ func (l *List) insertAt(c *lchunk, p int, s string) {
 	p = l.openGap(c, p, fl)
 	lputFrame(c.buf[p:p+fl], s)
 	c.n++
-	c.sz += llpEntrySize(s)
+	c.sz += int32(llpEntrySize(s))
 }
 
 // seek returns the byte position of element off (0-based) of c.
 func (c *lchunk) seek(off int) int {
-	if off <= c.n/2 {
+	if off <= int(c.n)/2 {
 		p := c.lo
 		for range off {
 			_, _, p = lnext(c.buf, p)
@@ -391,7 +391,7 @@ func (c *lchunk) seek(off int) int {
 		return p
 	}
 	p := c.hi
-	for i := c.n; i > off; i-- {
+	for i := int(c.n); i > off; i-- {
 		p, _, _ = lprev(c.buf, p)
 	}
 	return p
@@ -462,19 +462,19 @@ func (l *List) locate(i int) (ci, off int) {
 	if i < l.n/2 {
 		for ci = 0; ; ci++ {
 			c := l.chunkAt(ci)
-			if i < c.n {
+			if i < int(c.n) {
 				return ci, i
 			}
-			i -= c.n
+			i -= int(c.n)
 		}
 	}
 	r := l.n - 1 - i // index from the tail
 	for ci = l.nc - 1; ; ci-- {
 		c := l.chunkAt(ci)
-		if r < c.n {
-			return ci, c.n - 1 - r
+		if r < int(c.n) {
+			return ci, int(c.n) - 1 - r
 		}
-		r -= c.n
+		r -= int(c.n)
 	}
 }
 
@@ -569,7 +569,7 @@ func (l *List) PopBack() (string, bool) {
 // dropped accounts for one element v removed from chunk ci.
 func (l *List) dropped(ci int, c *lchunk, v string) {
 	c.n--
-	c.sz -= llpEntrySize(v)
+	c.sz -= int32(llpEntrySize(v))
 	l.n--
 	if c.n == 0 {
 		l.removeChunk(ci)
@@ -754,7 +754,7 @@ func (l *List) Set(i int, v string) bool {
 	c := l.chunkAt(ci)
 	p := c.seek(off)
 	ds, de, nx := lnext(c.buf, p)
-	c.sz += llpEntrySize(v) - llpEntrySize(c.buf[ds:de])
+	c.sz += int32(llpEntrySize(v) - llpEntrySize(c.buf[ds:de]))
 	fl := lframeLen(len(v))
 	if fl == nx-p {
 		lputFrame(c.buf[p:nx], v)
@@ -807,7 +807,7 @@ func (l *List) insertNear(ci, off, p, nx int, v string, after bool) {
 	}
 	full := !lnodeAllowInsert(c, len(v))
 	var atTail, atHead, availNext, availPrev bool
-	if after && off == c.n-1 {
+	if after && off == int(c.n)-1 {
 		atTail = true
 		if ci+1 < l.nc {
 			availNext = lnodeAllowInsert(l.chunkAt(ci+1), len(v))
@@ -863,7 +863,7 @@ func (l *List) split(ci, off int, after bool) *lchunk {
 	var from, to, moved int
 	if after {
 		from, to = c.seek(off+1), c.hi
-		moved = c.n - off - 1
+		moved = int(c.n) - off - 1
 	} else {
 		from, to = c.lo, c.seek(off)
 		moved = off
@@ -871,10 +871,10 @@ func (l *List) split(ci, off int, after bool) *lchunk {
 	nc := l.newChunk(to - from)
 	copy(nc.buf, c.buf[from:to])
 	nc.hi = to - from
-	nc.n = moved
+	nc.n = int32(moved)
 	for p := 0; p < nc.hi; {
 		ds, de, nx := lnext(nc.buf, p)
-		nc.sz += llpEntrySize(nc.buf[ds:de])
+		nc.sz += int32(llpEntrySize(nc.buf[ds:de]))
 		p = nx
 	}
 	if after {
@@ -882,7 +882,7 @@ func (l *List) split(ci, off int, after bool) *lchunk {
 	} else {
 		c.lo = to
 	}
-	c.n -= moved
+	c.n -= int32(moved)
 	c.sz -= nc.sz - llpEmptySize
 	return nc
 }
@@ -943,7 +943,7 @@ func (l *List) Remove(count int, v string) int {
 					p = nx
 					continue
 				}
-				c.sz -= llpEntrySize(c.buf[ds:de])
+				c.sz -= int32(llpEntrySize(c.buf[ds:de]))
 				if p-c.lo < c.hi-nx {
 					lcut(c, p, nx)
 					p = nx // the front moved up: the next element is still at nx
@@ -977,7 +977,7 @@ func (l *List) Remove(count int, v string) int {
 				p = st
 				continue
 			}
-			c.sz -= llpEntrySize(c.buf[ds:de])
+			c.sz -= int32(llpEntrySize(c.buf[ds:de]))
 			if st-c.lo < c.hi-p {
 				lcut(c, st, p) // front part moves up: the previous element now ends at p
 			} else {
@@ -1006,20 +1006,20 @@ func (l *List) DeleteFront(k int) {
 	k = min(k, l.n)
 	for k > 0 {
 		c := l.chunkAt(0)
-		if k >= c.n {
-			k -= c.n
-			l.n -= c.n
+		if k >= int(c.n) {
+			k -= int(c.n)
+			l.n -= int(c.n)
 			l.removeChunk(0)
 			continue
 		}
 		p := c.lo
 		for range k {
 			ds, de, nx := lnext(c.buf, p)
-			c.sz -= llpEntrySize(c.buf[ds:de])
+			c.sz -= int32(llpEntrySize(c.buf[ds:de]))
 			p = nx
 		}
 		c.lo = p
-		c.n -= k
+		c.n -= int32(k)
 		l.n -= k
 		return
 	}
@@ -1031,20 +1031,20 @@ func (l *List) DeleteBack(k int) {
 	for k > 0 {
 		ci := l.nc - 1
 		c := l.chunkAt(ci)
-		if k >= c.n {
-			k -= c.n
-			l.n -= c.n
+		if k >= int(c.n) {
+			k -= int(c.n)
+			l.n -= int(c.n)
 			l.removeChunk(ci)
 			continue
 		}
 		p := c.hi
 		for range k {
 			st, ds, de := lprev(c.buf, p)
-			c.sz -= llpEntrySize(c.buf[ds:de])
+			c.sz -= int32(llpEntrySize(c.buf[ds:de]))
 			p = st
 		}
 		c.hi = p
-		c.n -= k
+		c.n -= int32(k)
 		l.n -= k
 		return
 	}
@@ -1106,10 +1106,10 @@ func (l *List) Check() error {
 			}
 			p = st
 		}
-		if n != c.n {
+		if n != int(c.n) {
 			return fmt.Errorf("list: lchunk %d counts %d, holds %d", i, c.n, n)
 		}
-		if sz != c.sz {
+		if sz != int(c.sz) {
 			return fmt.Errorf("list: lchunk %d listpack size %d, computed %d", i, c.sz, sz)
 		}
 		total += n

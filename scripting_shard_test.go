@@ -277,3 +277,30 @@ func TestEval_SetRepl_ExpiryStillJournaled(t *testing.T) {
 	defer mu.Unlock()
 	assert.Equal(t, []string{"DEL old"}, got, "a lazy expiry is journaled whatever set_repl says")
 }
+
+func TestEval_GoAPI_Replies(t *testing.T) {
+	s, _ := openTest(t)
+	sess := s.NewSession()
+	sess.SetProto(3)
+	do(t, sess, "HSET", "h", "a", "1")
+	// The Go API's replies are what the RESP path gives a RESP3 client.
+	for _, body := range []string{
+		"return 1", "return 'x'", "return 3.7", "return {1, 'a', {2, {}}}", "return true", "return false",
+		"return nil", "return {ok='FINE'}", "return redis.error_reply('MY err')", "return {double=1.5}",
+		"redis.setresp(3) return true", "redis.setresp(3) return redis.call('hgetall', KEYS[1])",
+		"return {big_number='123'}", "return redis.call('get', KEYS[1])", "return ARGV[1] .. ARGV[2]",
+		"return {tonumber(ARGV[2]), 'tail'}",
+	} {
+		w := resp.NewValueWriter(3)
+		sess.Exec([][]byte{[]byte("EVAL"), []byte(body), []byte("1"), []byte("h"), []byte("v"), []byte("42")}, w)
+		want := w.Value()
+		got, err := s.Eval(bg, body, []string{"h"}, "v", 42)
+		if want.Kind == resp.KindError {
+			require.Error(t, err, body)
+			assert.Equal(t, want.Str, err.Error(), body)
+			continue
+		}
+		require.NoError(t, err, body)
+		assert.Equal(t, want, got, body)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/embedis/embedis/internal/rconv"
 )
@@ -51,12 +52,11 @@ const (
 // NewListpackSet. A Set is not safe for concurrent use; the keyspace's
 // shard lock guards it.
 type Set struct {
-	enc   setEncoding
-	ints  []int64  // intset, ascending
-	lp    packed   // listpack: members back to back, insertion order
-	lpn   int      // listpack: member count
-	ht    *hashSet // hashtable
-	bytes int      // total length of the members held as strings (lp, ht)
+	ints []int64  // intset, ascending
+	lp   packed   // listpack: members back to back, insertion order
+	ht   *hashSet // hashtable
+	lpn  int32    // listpack: member count
+	enc  setEncoding
 }
 
 // NewSet returns an empty set in the intset encoding (Redis's
@@ -124,7 +124,7 @@ func (s *Set) Len() int {
 	case encIntset:
 		return len(s.ints)
 	case encListpack:
-		return s.lpn
+		return int(s.lpn)
 	}
 	return s.ht.live
 }
@@ -168,30 +168,26 @@ func (s *Set) Add(m string) bool {
 			s.toListpack()
 			s.lp = s.lp.add(m)
 			s.lpn++
-			s.bytes += len(m)
 			return true
 		}
 		s.toHashtable(len(s.ints) + 1)
 		s.ht.insert(m)
-		s.bytes += len(m)
 		return true
 	case encListpack:
 		if s.lp.find(m) >= 0 {
 			return false
 		}
-		if l := lim(); s.lpn < l.SetMaxListpackEntries && len(m) <= l.SetMaxListpackValue {
+		if l := lim(); int(s.lpn) < l.SetMaxListpackEntries && len(m) <= l.SetMaxListpackValue {
 			s.lp = s.lp.add(m)
 			s.lpn++
-			s.bytes += len(m)
 			return true
 		}
-		s.toHashtable(s.lpn + 1)
+		s.toHashtable(int(s.lpn) + 1)
 	}
 	if s.ht.find(m) >= 0 {
 		return false
 	}
 	s.ht.insert(m)
-	s.bytes += len(m)
 	return true
 }
 
@@ -216,14 +212,9 @@ func (s *Set) Remove(m string) bool {
 		}
 		s.lp = s.lp.del(p)
 		s.lpn--
-		s.bytes -= len(m)
 		return true
 	}
-	if !s.ht.remove(m) {
-		return false
-	}
-	s.bytes -= len(m)
-	return true
+	return s.ht.remove(m)
 }
 
 // Range calls fn for each member in the encoding's native order (ascending
@@ -266,7 +257,7 @@ func (s *Set) Random() string {
 	case encIntset:
 		return strconv.FormatInt(s.ints[rand.IntN(len(s.ints))], 10)
 	case encListpack:
-		m, _ := s.lp.at(s.lp.seek(rand.IntN(s.lpn)))
+		m, _ := s.lp.at(s.lp.seek(rand.IntN(int(s.lpn))))
 		return string(m)
 	}
 	return s.ht.slots[s.ht.randomSlot()]
@@ -282,18 +273,16 @@ func (s *Set) PopRandom() string {
 		s.ints = slices.Delete(s.ints, i, i+1)
 		return strconv.FormatInt(v, 10)
 	case encListpack:
-		p := s.lp.seek(rand.IntN(s.lpn))
+		p := s.lp.seek(rand.IntN(int(s.lpn)))
 		b, _ := s.lp.at(p)
 		m := string(b)
 		s.lp = s.lp.del(p)
 		s.lpn--
-		s.bytes -= len(m)
 		return m
 	}
 	slot := s.ht.randomSlot()
 	m := s.ht.slots[slot]
 	s.ht.remove(m)
-	s.bytes -= len(m)
 	return m
 }
 
@@ -345,26 +334,23 @@ func (s *Set) toListpack() {
 	s.Range(func(m string) bool {
 		lp = lp.add(m)
 		n++
-		s.bytes += len(m)
 		return true
 	})
-	s.enc, s.lp, s.lpn, s.ints = encListpack, lp, n, nil
+	s.enc, s.lp, s.lpn, s.ints = encListpack, lp, int32(n), nil
 }
 
 func (s *Set) toHashtable(capHint int) {
 	ht := newHashSet(max(capHint, s.Len()))
-	bytes := 0
 	s.Range(func(m string) bool {
 		ht.insert(m)
-		bytes += len(m)
 		return true
 	})
-	*s = Set{enc: encHashtable, ht: ht, bytes: bytes}
+	*s = Set{enc: encHashtable, ht: ht}
 }
 
 // Clone returns a deep copy with the same encoding (for COPY).
 func (s *Set) Clone() any {
-	c := &Set{enc: s.enc, bytes: s.bytes}
+	c := &Set{enc: s.enc}
 	switch s.enc {
 	case encIntset:
 		c.ints = slices.Clone(s.ints)
@@ -377,7 +363,7 @@ func (s *Set) Clone() any {
 }
 
 // setOverhead approximates the Set struct and its box in the keyspace.
-const setOverhead = 96
+const setOverhead = int(unsafe.Sizeof(Set{})) + 16
 
 // MemUsage returns an approximate count of the heap bytes the set holds,
 // computed in O(1) from the lengths of its arrays and the running total of
@@ -390,7 +376,7 @@ func (s *Set) MemUsage() int {
 		return setOverhead + cap(s.lp)
 	}
 	h := s.ht
-	return setOverhead + 64 + 8*cap(h.idx) + 16*cap(h.slots) + 8*cap(h.used) + 4*cap(h.free) + s.bytes
+	return setOverhead + 64 + 8*cap(h.idx) + 16*cap(h.slots) + 8*cap(h.used) + 4*cap(h.free) + h.bytes
 }
 
 // Check verifies the set's invariants: encoding limits, order and
@@ -407,12 +393,12 @@ func (s *Set) Check() error {
 				return fmt.Errorf("intset not strictly ascending at %d", i)
 			}
 		}
-		if s.bytes != 0 || s.lp != nil || s.ht != nil {
+		if s.lp != nil || s.ht != nil {
 			return errors.New("intset carries data of another encoding")
 		}
 		return nil
 	case encListpack:
-		if s.lpn > lim().SetMaxListpackEntries {
+		if int(s.lpn) > lim().SetMaxListpackEntries {
 			return fmt.Errorf("listpack holds %d > %d members", s.lpn, lim().SetMaxListpackEntries)
 		}
 		seen := make(map[string]bool, s.lpn)
@@ -434,11 +420,8 @@ func (s *Set) Check() error {
 			seen[m] = true
 			total += len(m)
 		}
-		if count != s.lpn {
+		if count != int(s.lpn) {
 			return fmt.Errorf("listpack count %d, holds %d", s.lpn, count)
-		}
-		if total != s.bytes {
-			return fmt.Errorf("listpack byte count %d, want %d", s.bytes, total)
 		}
 		if s.ints != nil || s.ht != nil {
 			return errors.New("listpack carries data of another encoding")
@@ -452,8 +435,8 @@ func (s *Set) Check() error {
 	if err != nil {
 		return err
 	}
-	if total != s.bytes {
-		return fmt.Errorf("hashtable byte count %d, want %d", s.bytes, total)
+	if total != s.ht.bytes {
+		return fmt.Errorf("hashtable byte count %d, want %d", s.ht.bytes, total)
 	}
 	return nil
 }
@@ -510,6 +493,7 @@ func (lp packed) del(p int) packed {
 // of the slots are free the table is compacted and its generation
 // (epoch) changes, which SSCAN cursors carry.
 type hashSet struct {
+	bytes int // total length of the members
 	idx   []uint64
 	slots []string
 	used  []uint64 // bitmap: slot i holds a member
@@ -580,6 +564,7 @@ func (h *hashSet) insert(m string) {
 	h.used[s>>6] |= 1 << (s & 63)
 	h.place(hashMember(m), s)
 	h.live++
+	h.bytes += len(m)
 }
 
 func (h *hashSet) place(hv, s uint32) {
@@ -643,6 +628,7 @@ func (h *hashSet) remove(m string) bool {
 	h.slots[s] = ""
 	h.used[s>>6] &^= 1 << (s & 63)
 	h.live--
+	h.bytes -= len(m)
 	h.free = append(h.free, s)
 	if len(h.slots) > 64 && h.live*4 < len(h.slots) {
 		h.compact()
@@ -727,6 +713,7 @@ func (h *hashSet) clone() *hashSet {
 		free:  slices.Clone(h.free),
 		live:  h.live,
 		epoch: h.epoch,
+		bytes: h.bytes,
 	}
 }
 

@@ -27,13 +27,14 @@ const (
 //
 // A hash starts compact, as Redis's listpack: one byte buffer holding the
 // fields in insertion order, each as the lengths of its name and value
-// (uvarints) followed by the name and the value, after a 2-byte header. That costs the field and value bytes
-// plus two or three bytes per field, one allocation for the whole hash.
-// Lookups scan the buffer, as Redis's listpack search does, and writes
-// move its tail as Redis does. Reads return strings that alias the buffer
-// without copying; once a buffer has handed out strings it is never
-// modified below its length again (the next write other than an append
-// makes a new buffer; see pack.go), so they stay immutable.
+// (uvarints) followed by the name and the value, then an offset table
+// (see pack.go). That costs the name and value bytes plus four or five
+// bytes per field, in one allocation for the whole hash. Lookups scan the
+// entries through the offset table, as Redis's listpack search scans its
+// entries, and writes move the tail as Redis does. Reads return strings
+// that alias the buffer without copying; once a buffer has handed out
+// strings its entries never change again (the next write other than an
+// append makes a new buffer), so they stay immutable.
 //
 // The hash leaves the compact form, for good, when it passes
 // hash-max-listpack-entries fields or gets a name or value longer than
@@ -52,7 +53,7 @@ const (
 // A Hash is not safe for concurrent use; the keyspace shard lock guards
 // it. Strings returned by its methods are immutable and safe to keep.
 type Hash struct {
-	lp   []byte    // compact form (full == nil): count, then name, value, ...
+	lp   []byte    // compact form (full == nil; nil when empty): see pack.go
 	full *hashFull // general layout; nil while compact
 }
 

@@ -119,15 +119,15 @@ func (r *LexRange) empty() bool {
 // It mirrors Redis's two encodings. A "listpack" set (at most
 // zset-max-listpack-entries members, 128 by default, of at most
 // zset-max-listpack-value bytes, 64) is compact: one byte buffer holding
-// the members in order after a 2-byte header, each as a uvarint of its
-// length and of how its score is stored, its score and its bytes. Like
-// Redis's listpack it stores an integral score as an integer (zigzag, in
-// as few bytes as it needs, so small scores take one byte; -0 becomes 0)
-// and any other score as its 8 bytes. Lookups, ranks and range bounds
-// scan the buffer and writes move its tail, as Redis does in a listpack. Reads
-// return members that alias the buffer without copying; once a buffer has
-// handed out strings it is never modified below its length again (see
-// pack.go).
+// the members in order, each as a uvarint of its length and of how its
+// score is stored, its score and its bytes, then an offset table (see
+// pack.go). Like Redis's listpack it stores an integral score as an
+// integer (zigzag, in as few bytes as it needs, so small scores take one
+// byte; -0 becomes 0) and any other score as its 8 bytes. Finding a member
+// scans the entries, as Redis does in a listpack; ranks, score bounds and
+// insert positions are binary searches over the offset table; writes move
+// the tail. Reads return members that alias the buffer without copying;
+// once a buffer has handed out strings its entries never change again.
 //
 // Adding a member past the limits converts the set, for good, to the
 // "skiplist" encoding (zsetFull): an order-statistic B+ tree plus a hash
@@ -136,7 +136,7 @@ func (r *LexRange) empty() bool {
 // A ZSet is not safe for concurrent use; the keyspace's shard locks guard
 // it.
 type ZSet struct {
-	lp   []byte    // compact form (full == nil): header, then member, score, ...
+	lp   []byte    // compact form (full == nil; nil when empty): see pack.go
 	full *zsetFull // general layout; nil while compact
 }
 

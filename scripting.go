@@ -318,7 +318,13 @@ type scriptCall struct {
 	req  lua.Request
 	strs []string // KEYS and ARGV (the RESP path copies them here)
 	lock []string // the keys to lock: KEYS plus literal keys
-	nums []byte   // formatted number arguments (Go API)
+	// ints are the last integer arguments by position, with their text
+	// (Go API).
+	ints [maxCachedInts]struct {
+		n  int64
+		s  string
+		ok bool
+	}
 	// scratch is lua.Request.Scratch, reused by the calls of the pool.
 	// It is lent only when the unit's effects are delivered before the
 	// call goes back to the pool: always for the Go API (unit set), for
@@ -357,7 +363,6 @@ func putScriptCall(sc *scriptCall) {
 		clear(sc.lock)
 		sc.lock = sc.lock[:0]
 	}
-	sc.nums = nil
 	sc.unit = false
 	sc.sink.reset()
 	sc.xbuf.w, sc.xbuf.args = nil, nil
@@ -678,18 +683,21 @@ func (d *DB) FunctionLoad(ctx context.Context, code string, replace bool) (strin
 	return v.Str, nil
 }
 
-// goArgs converts the Go API's script arguments to strings: numbers are
-// formatted into one buffer.
+// goArgs converts the Go API's script arguments to strings. An integer
+// equal to the one at the same position in the previous call of this
+// pooled scriptCall reuses its text (scripts are often called with the
+// same window, limit, ... every time), which also lets the engine keep
+// the argument's Lua value.
 func (call *scriptCall) goArgs(args []any) []string {
 	out := call.strs[:0]
-	for _, a := range args {
+	for i, a := range args {
 		switch v := a.(type) {
 		case string:
 			out = append(out, v)
 		case int:
-			out = append(out, call.num(int64(v)))
+			out = append(out, call.num(i, int64(v)))
 		case int64:
-			out = append(out, call.num(v))
+			out = append(out, call.num(i, v))
 		default:
 			out = append(out, string(toBytes(a)))
 		}
@@ -698,16 +706,19 @@ func (call *scriptCall) goArgs(args []any) []string {
 	return out
 }
 
-// num formats n into the call's number buffer. The buffer is never
-// overwritten: a full one is replaced, so earlier strings stay valid.
-func (call *scriptCall) num(n int64) string {
-	if cap(call.nums)-len(call.nums) < 20 {
-		call.nums = make([]byte, 0, 128)
+// maxCachedInts bounds the argument positions whose integers are cached.
+const maxCachedInts = 8
+
+// num formats the integer argument at position i.
+func (call *scriptCall) num(i int, n int64) string {
+	if i >= maxCachedInts {
+		return strconv.FormatInt(n, 10)
 	}
-	start := len(call.nums)
-	call.nums = strconv.AppendInt(call.nums, n, 10)
-	b := call.nums[start:]
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	c := &call.ints[i]
+	if !c.ok || c.n != n {
+		c.n, c.s, c.ok = n, strconv.FormatInt(n, 10), true
+	}
+	return c.s
 }
 
 func (d *DB) eval(ctx context.Context, body, sha string, ro bool, keys []string, args []any) (Value, error) {

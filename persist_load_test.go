@@ -74,6 +74,15 @@ func TestPersistence_AOFParallelReplayKeepsOrder(t *testing.T) {
 	do(t, sess, "FLUSHDB")
 	do(t, sess, "SET", "after-flush", "1")
 	do(t, sess, "SWAPDB", "1", "2")
+	// one transaction writing two databases, then a write in the first
+	do(t, sess, "SELECT", "0")
+	do(t, sess, "MULTI")
+	do(t, sess, "SET", "tx0", "a")
+	do(t, sess, "SELECT", "5")
+	do(t, sess, "SET", "tx5", "b")
+	do(t, sess, "EXEC")
+	do(t, sess, "SELECT", "0")
+	do(t, sess, "SET", "tx0b", "c")
 	for i := 0; i < 2000; i++ {
 		do(t, sess, "SET", "tail"+strconv.Itoa(i), strconv.Itoa(i))
 	}

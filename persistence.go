@@ -80,7 +80,7 @@ func (s *Store) openPersistence() error {
 		}
 		p.aof = a
 		p.baseSize.Store(a.BaseSize() + a.Size())
-		s.ks.SetHooks(&keyspace.Hooks{Journal: a.Append, JournalSync: a.Sync, Notify: s.notifyHook()})
+		s.ks.SetHooks(&keyspace.Hooks{Journal: a.Append, JournalRESP: a.AppendRESP, JournalSync: a.Sync, Notify: s.notifyHook()})
 	} else if path := s.snapshotPath(); path != "" {
 		if err := s.loadSnapshot(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err

@@ -71,6 +71,7 @@ type Ctx struct {
 
 	records []Record
 	js      *journalScratch // backs records while the unit has any
+	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
 	jtoken  uint64          // token of the last Journal call, 0 = none
 	events  []Event
 	ready   []dbKey
@@ -455,7 +456,7 @@ func (c *Ctx) Notify(db int, class uint32, event, key string) {
 // Journaling reports whether effects are being recorded (so callers can
 // skip building records).
 func (c *Ctx) Journaling() bool {
-	return !c.Loading && c.hooks != nil && c.hooks.Journal != nil
+	return !c.Loading && c.hooks != nil && (c.hooks.Journal != nil || c.hooks.JournalRESP != nil)
 }
 
 // journalScratch holds a unit's records and their argument lists between
@@ -484,6 +485,10 @@ func (c *Ctx) propagate(db int, args ...string) {
 	if !c.Journaling() {
 		return
 	}
+	if c.hooks.JournalRESP != nil {
+		c.propagateRESP(db, args)
+		return
+	}
 	if c.js == nil {
 		c.js = journalPool.Get().(*journalScratch)
 		if len(c.records) == 0 {
@@ -498,6 +503,9 @@ func (c *Ctx) propagate(db int, args ...string) {
 // journal hands the records gathered so far to the journal hook while the
 // unit still holds its locks (several records are wrapped in MULTI/EXEC).
 func (c *Ctx) journal() {
+	if c.jb != nil {
+		c.journalRESP()
+	}
 	if len(c.records) == 0 {
 		return
 	}
@@ -535,6 +543,11 @@ func (c *Ctx) SignalReady(db int, key string) {
 // passed in are reused.
 func (c *Ctx) Finish() {
 	c.journal()
+	if jb := c.jb; jb != nil { // borrowed from the pool
+		c.jb = nil
+		jb.pooled = false
+		journalBufPool.Put(jb)
+	}
 	if js := c.js; js != nil {
 		// give the record buffers back (keeping them if they grew large
 		// would pin memory in the pool)

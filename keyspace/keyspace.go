@@ -68,6 +68,7 @@ type Keyspace struct {
 	coarseMS    atomic.Int64   // the clock at the last UpdateLRUClock, in ms
 	dbShards    []atomic.Int32 // per database: shards holding at least one key
 	snap        atomic.Pointer[Snapshot]
+	jbufs       []journalBuf // per shard, then the exclusive section's (journal.go)
 	afterWrite  atomic.Pointer[func()]
 	snapMu      sync.Mutex
 	ev          evictState
@@ -134,6 +135,12 @@ type Hooks struct {
 	// (they alias buffers that are reused) and never block on I/O. It
 	// returns a token for JournalSync.
 	Journal func(records []Record) uint64
+	// JournalRESP, when set, is called instead of Journal, in the same
+	// place and with the same contract, with the unit's records already
+	// encoded as RESP commands (several wrapped in MULTI/EXEC, with a
+	// SELECT between records of different databases): firstDB is the
+	// database of the first, lastDB of the last.
+	JournalRESP func(firstDB, lastDB int, resp []byte) uint64
 	// JournalSync is called from Finish, with no lock held, with the token
 	// of the unit's last Journal call: it may block until those records
 	// are durable (appendfsync always) before the reply is sent.
@@ -169,6 +176,7 @@ func New(cfg Config) *Keyspace {
 	for i := range ks.shards {
 		ks.shards[i].dbs = make([]*table, cfg.Databases)
 	}
+	ks.jbufs = make([]journalBuf, len(ks.shards)+1)
 	ks.expCur = make([]uint32, len(ks.shards)*cfg.Databases)
 	ks.dbShards = make([]atomic.Int32, cfg.Databases)
 	ks.fexpCur = make([]uint32, len(ks.shards)*cfg.Databases)

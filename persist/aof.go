@@ -125,7 +125,7 @@ const (
 	// maxSpare bounds the chunks kept for reuse (4 MiB).
 	maxSpare = 64
 	// kickBytes wakes the background writer before its next tick.
-	kickBytes = 1 << 20
+	kickBytes = 512 << 10
 	// maxPending makes writers wait (in Sync, holding no lock) for the
 	// disk when this much is buffered, so the buffer stays bounded.
 	maxPending = 64 << 20
@@ -212,6 +212,33 @@ func (a *AOF) Append(recs []keyspace.Record) uint64 {
 		a.curDB = recs[len(recs)-1].DB
 		a.pending += n
 	}
+	return a.appended()
+}
+
+// AppendRESP is Append for records the keyspace already encoded
+// (Hooks.JournalRESP): resp holds RESP commands, the first in database
+// firstDB, the last in lastDB (with SELECT between them where the database
+// changes). It copies resp into the log's buffer in one short critical
+// section and returns a token for Sync.
+func (a *AOF) AppendRESP(firstDB, lastDB int, resp []byte) uint64 {
+	a.mu.Lock()
+	n := len(resp)
+	if firstDB != a.curDB {
+		n += selectLen(firstDB)
+		a.room(n)
+		a.cur = appendSelect(a.cur, firstDB)
+	} else {
+		a.room(n)
+	}
+	a.cur = append(a.cur, resp...)
+	a.curDB = lastDB
+	a.pending += n
+	return a.appended()
+}
+
+// appended ends an append: it takes the token, unlocks a.mu and wakes
+// the writer when the backlog is large.
+func (a *AOF) appended() uint64 {
 	a.seq++
 	tok := a.seq
 	kick := a.pending >= kickBytes && !a.kicked

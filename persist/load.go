@@ -87,7 +87,12 @@ func replayFile(path string, db *int, exec func(int, [][]byte) error) (int, int6
 	r := newCmdReader(f)
 	n := 0
 	var good int64
-	var group [][][]byte // commands of an open MULTI (copied)
+	type queued struct {
+		db   int
+		args [][]byte // copied
+	}
+	var group []queued // commands of an open MULTI
+	groupDB := 0       // database at the MULTI
 	inMulti := false
 	for {
 		start := r.offset()
@@ -113,15 +118,15 @@ func replayFile(path string, db *int, exec func(int, [][]byte) error) (int, int6
 			}
 			*db = int(v)
 		case equalFoldBytes(name, "multi"):
-			inMulti, group = true, group[:0]
+			inMulti, group, groupDB = true, group[:0], *db
 			continue // good stays before MULTI until EXEC
 		case inMulti && equalFoldBytes(name, "exec"):
 			inMulti = false
-			if err := exec(*db, [][]byte{[]byte("MULTI")}); err != nil {
+			if err := exec(groupDB, [][]byte{[]byte("MULTI")}); err != nil {
 				return n, good, fmt.Errorf("persist: %s at offset %d: %w", path, start, err)
 			}
 			for _, g := range group {
-				if err := exec(*db, g); err != nil {
+				if err := exec(g.db, g.args); err != nil {
 					return n, good, fmt.Errorf("persist: %s at offset %d: %w", path, start, err)
 				}
 				n++
@@ -130,7 +135,7 @@ func replayFile(path string, db *int, exec func(int, [][]byte) error) (int, int6
 				return n, good, fmt.Errorf("persist: %s at offset %d: %w", path, start, err)
 			}
 		case inMulti:
-			group = append(group, cloneArgs(args))
+			group = append(group, queued{*db, cloneArgs(args)})
 			continue
 		default:
 			if err := exec(*db, args); err != nil {

@@ -61,6 +61,15 @@ func TestCompact_ConfigSetThresholdsAreHonoured(t *testing.T) {
 	do(t, sess, "SADD", "s2", "100", "x")
 	assert.Equal(t, "hashtable", encodingOf(t, sess, "s2"), "a 3-digit integer is over set-max-listpack-value")
 
+	require.NoError(t, s.ConfigSet("list-max-listpack-size", "3"))
+	do(t, sess, "RPUSH", "l", "a", "b", "c")
+	assert.Equal(t, "listpack", encodingOf(t, sess, "l"))
+	do(t, sess, "RPUSH", "l", "d")
+	assert.Equal(t, "quicklist", encodingOf(t, sess, "l"))
+	do(t, sess, "RPOP", "l", "3")
+	assert.Equal(t, "listpack", encodingOf(t, sess, "l"), "one node of at most half the count")
+	require.NoError(t, s.ConfigSet("list-max-ziplist-size", "-2"))
+
 	// lowering a limit converts nothing until the next insertion
 	require.NoError(t, s.ConfigSet("hash-max-listpack-entries", "512", "hash-max-listpack-value", "64"))
 	do(t, sess, "HSET", "h3", "a", "1", "b", "2")

@@ -270,13 +270,14 @@ func init() {
 	cInt("auto-aof-rewrite-percentage", "100", 0, intMax)
 	cMem("auto-aof-rewrite-min-size", "67108864", 0, llongMax)
 
-	// Encodings (reported by OBJECT ENCODING). The hash, set and zset
-	// thresholds are honoured process-wide (see encLimit).
+	// Encodings (reported by OBJECT ENCODING). The hash, list, set and
+	// zset thresholds are honoured process-wide (see encLimit).
 	cMem("hash-max-listpack-entries", "512", 0, llongMax).alias("hash-max-ziplist-entries").
 		onSet(encLimit("512", func(l *types.Limits, n int) { l.HashMaxListpackEntries = n }))
 	cMem("hash-max-listpack-value", "64", 0, llongMax).alias("hash-max-ziplist-value").
 		onSet(encLimit("64", func(l *types.Limits, n int) { l.HashMaxListpackValue = n }))
-	cInt("list-max-listpack-size", "-2", intMin, intMax).alias("list-max-ziplist-size")
+	cInt("list-max-listpack-size", "-2", intMin, intMax).alias("list-max-ziplist-size").
+		onSet(encLimit("-2", func(l *types.Limits, n int) { l.ListMaxListpackSize = n }))
 	cInt("list-compress-depth", "0", 0, intMax)
 	cMem("set-max-intset-entries", "512", 0, llongMax).
 		onSet(encLimit("512", func(l *types.Limits, n int) { l.SetMaxIntsetEntries = n }))

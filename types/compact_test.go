@@ -656,3 +656,56 @@ func TestPackSplice_Model(t *testing.T) {
 		}
 	}
 }
+
+// list-max-listpack-size: a positive value limits nodes by element count,
+// a negative one by bytes; a quicklist keeps the setting it was made with.
+func TestList_MaxListpackSizeIsHonoured(t *testing.T) {
+	withLimits(t, func(l *Limits) { l.ListMaxListpackSize = 4 })
+	l := NewList()
+	l.PushBack("a", "b", "c", "d")
+	assert.Equal(t, "listpack", l.Encoding())
+	l.PushBack("e")
+	assert.Equal(t, "quicklist", l.Encoding())
+	for i := 0; i < 20; i++ {
+		l.PushBack("x" + strconv.Itoa(i))
+		l.PushFront("y" + strconv.Itoa(i))
+	}
+	require.NoError(t, l.Check())
+	nodesAtMost := func(n int) {
+		t.Helper()
+		for i := 0; i < l.nc; i++ {
+			require.LessOrEqual(t, int(l.chunkAt(i).n), n, "node %d", i)
+		}
+	}
+	nodesAtMost(4)
+	// a new setting applies to conversions, not to this quicklist's nodes
+	withLimits(t, func(lm *Limits) { lm.ListMaxListpackSize = -5 })
+	for i := 0; i < 20; i++ {
+		l.PushBack("z" + strconv.Itoa(i))
+		l.Insert("z3", "w"+strconv.Itoa(i), i%2 == 0)
+	}
+	nodesAtMost(4)
+	withLimits(t, func(lm *Limits) { lm.ListMaxListpackSize = 4 })
+	for l.Len() > 2 {
+		l.PopFront()
+		l.ShrinkEncoding()
+	}
+	assert.Equal(t, "listpack", l.Encoding(), "one node of at most half the count")
+
+	withLimits(t, func(lm *Limits) { lm.ListMaxListpackSize = -1 })
+	big := NewList()
+	v := strings.Repeat("v", 1000)
+	for i := 0; i < 4; i++ {
+		big.PushBack(v)
+	}
+	assert.Equal(t, "listpack", big.Encoding())
+	big.PushBack(v)
+	assert.Equal(t, "quicklist", big.Encoding(), "over 4 KiB")
+	for i := 0; i < 20; i++ {
+		big.PushBack(v)
+	}
+	for i := 0; i < big.nc; i++ {
+		assert.LessOrEqual(t, int(big.chunkAt(i).sz), 4096)
+	}
+	require.NoError(t, big.Check())
+}

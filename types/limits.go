@@ -21,6 +21,10 @@ type Limits struct {
 	SetMaxListpackEntries int
 	// SetMaxListpackValue is set-max-listpack-value (bytes).
 	SetMaxListpackValue int
+	// ListMaxListpackSize is list-max-listpack-size: a negative value
+	// limits each listpack (node) to 4 KiB (-1) up to 64 KiB (-5 and
+	// below), a positive one to that many elements (0 counts as 1).
+	ListMaxListpackSize int
 }
 
 // DefaultLimits returns Redis 7.4's defaults.
@@ -33,8 +37,13 @@ func DefaultLimits() Limits {
 		SetMaxIntsetEntries:    SetMaxIntsetEntries,
 		SetMaxListpackEntries:  SetMaxListpackEntries,
 		SetMaxListpackValue:    SetMaxListpackValue,
+		ListMaxListpackSize:    ListMaxListpackSize,
 	}
 }
+
+// ListMaxListpackSize is Redis's default list-max-listpack-size: 8 KiB
+// listpacks.
+const ListMaxListpackSize = -2
 
 var curLimits atomic.Pointer[Limits]
 
@@ -46,7 +55,8 @@ func init() {
 // SetLimits replaces the thresholds every collection of the process
 // checks from now on (CONFIG SET of the matching parameters). Like Redis,
 // existing collections are not converted: a new limit applies at their
-// next insertion. Negative values count as 0.
+// next insertion; a quicklist keeps the node size it was created with, as
+// in Redis. Negative values count as 0 except for ListMaxListpackSize.
 func SetLimits(l Limits) {
 	for _, p := range []*int{&l.HashMaxListpackEntries, &l.HashMaxListpackValue,
 		&l.ZSetMaxListpackEntries, &l.ZSetMaxListpackValue, &l.SetMaxIntsetEntries,

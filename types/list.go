@@ -3,6 +3,7 @@ package types
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"unsafe"
 
@@ -20,13 +21,15 @@ import (
 // nearer end of the list and then walks inside one chunk: O(n/chunk +
 // chunk).
 //
-// Chunks are cut exactly where Redis 7.4 cuts quicklist nodes with the
-// default list-max-listpack-size -2 (8 KiB per node, measured in listpack
-// bytes), and the list tracks the listpack size Redis would have. Encoding
-// therefore answers what OBJECT ENCODING says on Redis: "listpack" while
-// the list is one small listpack, "quicklist" once a push would take it
-// over 8 KiB, and "listpack" again when elements are removed and a lone
-// node has shrunk to half the limit (Redis's hysteresis). Nodes are never
+// Chunks are cut exactly where Redis 7.4 cuts quicklist nodes for
+// list-max-listpack-size (SetLimits; by default -2: 8 KiB per node,
+// measured in listpack bytes; a positive value counts elements), and the
+// list tracks the listpack size Redis would have. Encoding therefore
+// answers what OBJECT ENCODING says on Redis: "listpack" while the list is
+// one small listpack, "quicklist" once a push would take it over the
+// limit, and "listpack" again when elements are removed and a lone node
+// has shrunk to half the limit (Redis's hysteresis). A quicklist keeps the
+// node limit it was created with. Nodes are never
 // compressed (list-compress-depth 0, the default) and there are no plain
 // nodes (those start at 1 GiB per element, above proto-max-bulk-len).
 //
@@ -43,6 +46,7 @@ type List struct {
 	nc    int       // number of chunks
 	n     int       // number of elements
 	mem   int       // bytes held by chunk buffers and chunk headers
+	fill  int32     // a quicklist's list-max-listpack-size, fixed when it became one
 	quick bool      // Redis would use the quicklist encoding
 }
 
@@ -55,8 +59,9 @@ type lchunk struct {
 }
 
 const (
-	// lnodeSizeLimit is list-max-listpack-size -2: 8 KiB per listpack.
-	lnodeSizeLimit = 8192
+	// lnodeSafetyLimit is quicklist's SIZE_SAFETY_LIMIT: the most bytes a
+	// node limited by a count (list-max-listpack-size > 0) may hold.
+	lnodeSafetyLimit = 8192
 	// lsizeEstimateOverhead is quicklist's allowance for an entry's header
 	// when it checks whether a value still fits a node.
 	lsizeEstimateOverhead = 8
@@ -150,21 +155,42 @@ func lparseInt[T string | []byte](s T) (int64, bool) {
 	return 0, false
 }
 
-// lnodeAllowInsert is quicklist's _quicklistNodeAllowInsert: may a value of
-// n bytes go into c without a new node?
-func lnodeAllowInsert(c *lchunk, n int) bool {
-	return c != nil && int(c.sz)+n+lsizeEstimateOverhead <= lnodeSizeLimit
+// lnodeLimit is quicklistNodeLimit: the most listpack bytes and entries
+// a node may hold for list-max-listpack-size fill (a negative fill limits
+// bytes, -1 to -5 for 4 to 64 KiB; a positive one entries, with 0 as 1).
+// The other limit is unbounded (math.MaxInt).
+func lnodeLimit(fill int) (size, count int) {
+	if fill >= 0 {
+		return math.MaxInt, max(fill, 1)
+	}
+	return 4096 << min(-fill-1, 4), math.MaxInt
 }
 
-// lnodeAllowMerge is quicklist's _quicklistNodeAllowMerge.
-func lnodeAllowMerge(a, b *lchunk) bool {
-	return a != nil && b != nil && a.sz+b.sz-llpEmptySize <= lnodeSizeLimit
+// lnodeExceeds is quicklistNodeExceedsLimit.
+func lnodeExceeds(fill, size, count int) bool {
+	szLim, cntLim := lnodeLimit(fill)
+	if szLim != math.MaxInt {
+		return size > szLim
+	}
+	return size > lnodeSafetyLimit || count > cntLim
 }
 
-// growConversion is listTypeTryConvertListpack: before adding values whose
-// raw lengths sum to addBytes, a listpack list that would go over the
-// limit becomes a quicklist (its listpack becomes the first node).
-func (l *List) growConversion(addBytes int) {
+// allowInsert is quicklist's _quicklistNodeAllowInsert: may a value of n
+// bytes go into c without a new node?
+func (l *List) allowInsert(c *lchunk, n int) bool {
+	return c != nil && !lnodeExceeds(int(l.fill), int(c.sz)+n+lsizeEstimateOverhead, int(c.n)+1)
+}
+
+// allowMerge is quicklist's _quicklistNodeAllowMerge.
+func (l *List) allowMerge(a, b *lchunk) bool {
+	return a != nil && b != nil && !lnodeExceeds(int(l.fill), int(a.sz+b.sz)-llpEmptySize, int(a.n+b.n))
+}
+
+// growConversion is listTypeTryConvertListpack: before adding addLen
+// values whose raw lengths sum to addBytes, a listpack list that would go
+// over the list-max-listpack-size in force becomes a quicklist (its
+// listpack becomes the first node) that keeps that setting.
+func (l *List) growConversion(addBytes, addLen int) {
 	if l.quick {
 		return
 	}
@@ -172,17 +198,29 @@ func (l *List) growConversion(addBytes int) {
 	if l.nc > 0 {
 		sz = int(l.chunkAt(0).sz)
 	}
-	if sz+addBytes > lnodeSizeLimit {
-		l.quick = true
+	fill := lim().ListMaxListpackSize
+	if lnodeExceeds(fill, sz+addBytes, l.n+addLen) {
+		l.quick, l.fill = true, int32(fill)
 	}
 }
 
 // ShrinkEncoding applies Redis's shrinking conversion
 // (listTypeTryConvertQuicklist with shrinking set): a quicklist made of a
-// single node of at most half the size limit becomes a listpack again. Call
-// it after removing elements from a non-empty list, where Redis does.
+// single node of at most half the limits in force becomes a listpack
+// again. Call it after removing elements from a non-empty list, where
+// Redis does.
 func (l *List) ShrinkEncoding() {
-	if l.quick && l.nc == 1 && l.chunkAt(0).sz <= lnodeSizeLimit/2 {
+	if !l.quick || l.nc != 1 {
+		return
+	}
+	szLim, cntLim := lnodeLimit(lim().ListMaxListpackSize)
+	if szLim != math.MaxInt {
+		szLim /= 2
+	}
+	if cntLim != math.MaxInt {
+		cntLim /= 2
+	}
+	if int(l.chunkAt(0).sz) <= szLim && l.n <= cntLim {
 		l.quick = false
 	}
 }
@@ -285,7 +323,8 @@ func (l *List) reserve(c *lchunk, need int, front bool) {
 		slack = min(max(used+need, 32), lmaxSlack)
 		if used == 0 {
 			// a new node of a big list: it will most likely fill up
-			slack = max(slack, lnodeSizeLimit/4)
+			szLim, _ := lnodeLimit(int(l.fill))
+			slack = max(slack, min(szLim, lnodeSafetyLimit)/4)
 		}
 	} else {
 		// a listpack list: small lists are many, so grow by an eighth
@@ -485,7 +524,7 @@ func (l *List) locate(i int) (ci, off int) {
 // value ends up first), converting the encoding first as Redis does for
 // the whole batch.
 func (l *List) PushFront(vals ...string) {
-	l.growConversion(lrawBytes(vals))
+	l.growConversion(lrawBytes(vals), len(vals))
 	for _, s := range vals {
 		l.pushFront(s)
 	}
@@ -493,7 +532,7 @@ func (l *List) PushFront(vals ...string) {
 
 // PushBack pushes vals one after the other at the tail (RPUSH).
 func (l *List) PushBack(vals ...string) {
-	l.growConversion(lrawBytes(vals))
+	l.growConversion(lrawBytes(vals), len(vals))
 	for _, s := range vals {
 		l.pushBack(s)
 	}
@@ -512,7 +551,7 @@ func (l *List) pushFront(s string) {
 	if l.nc > 0 {
 		h = l.chunkAt(0)
 	}
-	if h == nil || (l.quick && !lnodeAllowInsert(h, len(s))) {
+	if h == nil || (l.quick && !l.allowInsert(h, len(s))) {
 		if h != nil {
 			l.fit(h)
 		}
@@ -528,7 +567,7 @@ func (l *List) pushBack(s string) {
 	if l.nc > 0 {
 		t = l.chunkAt(l.nc - 1)
 	}
-	if t == nil || (l.quick && !lnodeAllowInsert(t, len(s))) {
+	if t == nil || (l.quick && !l.allowInsert(t, len(s))) {
 		if t != nil {
 			l.fit(t)
 		}
@@ -745,7 +784,7 @@ func (l *List) Pos(elem string, rank, count, maxlen int) []int {
 // reports whether i was in range (LSET). The growing conversion for v is
 // applied first, even when i is out of range, as Redis does.
 func (l *List) Set(i int, v string) bool {
-	l.growConversion(len(v))
+	l.growConversion(len(v), 1)
 	i, ok := l.normIndex(i)
 	if !ok {
 		return false
@@ -775,7 +814,7 @@ func (l *List) Set(i int, v string) bool {
 // (LINSERT). The growing conversion for v is applied first, even when
 // pivot is missing, as Redis does.
 func (l *List) Insert(pivot, v string, after bool) bool {
-	l.growConversion(len(v))
+	l.growConversion(len(v), 1)
 	for ci := 0; ci < l.nc; ci++ {
 		c := l.chunkAt(ci)
 		off := 0
@@ -805,18 +844,18 @@ func (l *List) insertNear(ci, off, p, nx int, v string, after bool) {
 		l.n++
 		return
 	}
-	full := !lnodeAllowInsert(c, len(v))
+	full := !l.allowInsert(c, len(v))
 	var atTail, atHead, availNext, availPrev bool
 	if after && off == int(c.n)-1 {
 		atTail = true
 		if ci+1 < l.nc {
-			availNext = lnodeAllowInsert(l.chunkAt(ci+1), len(v))
+			availNext = l.allowInsert(l.chunkAt(ci+1), len(v))
 		}
 	}
 	if !after && off == 0 {
 		atHead = true
 		if ci > 0 {
-			availPrev = lnodeAllowInsert(l.chunkAt(ci-1), len(v))
+			availPrev = l.allowInsert(l.chunkAt(ci-1), len(v))
 		}
 	}
 	switch {
@@ -897,22 +936,22 @@ func (l *List) mergeAround(ci int) {
 	}
 	center := l.chunkAt(ci)
 	// (prev_prev, prev)
-	if lnodeAllowMerge(get(ci-1), get(ci-2)) {
+	if l.allowMerge(get(ci-1), get(ci-2)) {
 		l.merge(ci - 2)
 		ci--
 	}
 	// (next, next_next)
-	if lnodeAllowMerge(get(ci+1), get(ci+2)) {
+	if l.allowMerge(get(ci+1), get(ci+2)) {
 		l.merge(ci + 1)
 	}
 	// (prev, center)
 	target := ci
-	if lnodeAllowMerge(center, get(ci-1)) {
+	if l.allowMerge(center, get(ci-1)) {
 		l.merge(ci - 1)
 		target = ci - 1
 	}
 	// (target, target.next)
-	if lnodeAllowMerge(get(target), get(target+1)) {
+	if l.allowMerge(get(target), get(target+1)) {
 		l.merge(target)
 	}
 }
@@ -1055,7 +1094,7 @@ func (l *List) DeleteBack(k int) {
 
 // Clone returns a deep copy with the same encoding and node layout (COPY).
 func (l *List) Clone() any {
-	nl := &List{quick: l.quick, n: l.n}
+	nl := &List{quick: l.quick, fill: l.fill, n: l.n}
 	for i := range l.nc {
 		c := l.chunkAt(i)
 		nc := nl.newChunk(c.hi - c.lo)

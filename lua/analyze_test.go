@@ -124,3 +124,27 @@ func TestLua_Loadstring_ReadOnlyGlobals(t *testing.T) {
 	assert.Equal(t, ":0\r\n", evalRaw(t, e, h, 2, "return _G.redis == redis and 0 or 1", nil))
 	assert.Equal(t, ":2\r\n", evalRaw(t, e, h, 2, "return #KEYS", []string{"a", "b"}))
 }
+
+func TestLua_Tonumber(t *testing.T) {
+	e := NewEngine()
+	h := newFakeHost()
+	for script, want := range map[string]string{
+		"return tonumber('42')":                          ":42\r\n",
+		"return tonumber(' 1e3 ')":                       ":1000\r\n",
+		"return tonumber('0x1F')":                        ":31\r\n",
+		"return tonumber('-0x10')":                       ":-16\r\n",
+		"return tonumber('1.5') * 2":                     ":3\r\n",
+		"return tonumber('12abc') == nil":                ":1\r\n",
+		"return tonumber('') == nil":                     ":1\r\n",
+		"return tonumber({}) == nil":                     ":1\r\n",
+		"return tonumber(7)":                             ":7\r\n",
+		"return tostring(tonumber('1e400'))":             "$3\r\ninf\r\n",
+		"return tonumber('99999999999999999999') > 1e19": ":1\r\n",
+		"return tonumber('ff', 16)":                      ":255\r\n",
+		"return tonumber('10', 10)":                      ":10\r\n",
+		"return tonumber('1700000000123')":               ":1700000000123\r\n",
+	} {
+		assert.Equal(t, want, evalRaw(t, e, h, 2, script, nil), script)
+	}
+	assert.Contains(t, evalRaw(t, e, h, 2, "return tonumber()", nil), "bad argument #1 to 'tonumber'")
+}

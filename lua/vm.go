@@ -225,6 +225,7 @@ func (v *vm) setupGlobals() {
 	g.RawSetString("loadstring", L.NewFunction(v.luaLoadstring))
 	g.RawSetString("error", L.NewFunction(luaError))
 	g.RawSetString("tostring", L.NewFunction(luaTostring))
+	g.RawSetString("tonumber", L.NewFunction(luaTonumber(g.RawGetString("tonumber").(*glua.LFunction).GFunction)))
 	g.RawSetString("rawset", L.NewFunction(v.luaRawset))
 	g.RawSetString("setmetatable", L.NewFunction(v.luaSetmetatable))
 	g.RawSetString("collectgarbage", L.NewFunction(luaCollectgarbage))
@@ -514,6 +515,37 @@ func luaTostring(L *glua.LState) int {
 	}
 	L.Push(L.ToStringMeta(v))
 	return 1
+}
+
+// luaTonumber is Lua 5.1's tonumber for base 10 (numbers, and strings
+// as luaO_str2d reads them: "1e3", " 0x1F ", "inf"), which gopher-lua's
+// reads differently; other bases keep gopher-lua's.
+func luaTonumber(orig glua.LGFunction) glua.LGFunction {
+	return func(L *glua.LState) int {
+		if L.GetTop() >= 2 {
+			if b, ok := L.Get(2).(glua.LNumber); !ok || b != 10 {
+				return orig(L)
+			}
+		}
+		switch v := L.CheckAny(1).(type) {
+		case glua.LNumber:
+			L.Push(v)
+		case glua.LString:
+			n, ok := parseLuaNumber(string(v))
+			if !ok {
+				L.Push(glua.LNil)
+				break
+			}
+			if n >= 0 && n < float64(len(smallNumbers)) && n == float64(int(n)) {
+				L.Push(smallNumbers[int(n)])
+				break
+			}
+			L.Push(glua.LNumber(n))
+		default:
+			L.Push(glua.LNil)
+		}
+		return 1
+	}
 }
 
 func luaCollectgarbage(L *glua.LState) int {

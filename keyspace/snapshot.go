@@ -12,8 +12,9 @@ import (
 //
 // The copy is cheap, so that the writer who happens to make it is barely
 // delayed: the table's entry pages are copied whole into memory the
-// snapshot allocated beforehand (a memory copy of 48 bytes per slot, no
-// allocation, so no garbage-collector assist, under the lock; keys and
+// snapshot allocated (and faulted in) beforehand (a memory copy of 48
+// bytes per slot, no allocation, so no garbage-collector assist, under the
+// lock: about 0.3 ms for a shard of 16K keys; keys and
 // immutable strings are shared, not copied), and only the values that are
 // changed in place are copied one by one — strings grown by
 // APPEND/SETRANGE/SETBIT, and collections (with their Clone method). The
@@ -72,7 +73,14 @@ func (ks *Keyspace) BeginSnapshot(atStart func()) *Snapshot {
 		}
 		ks.shards[i].mu.Unlock()
 		if n > 0 {
-			s.spare[i] = make([]page, n+n/8+1)
+			sp := make([]page, n+n/8+1)
+			for j := range sp {
+				// Touch every page of it now: fresh memory faults in on
+				// first write, which made the copy under the lock four
+				// times slower.
+				sp[j][0].meta = 0
+			}
+			s.spare[i] = sp
 		}
 	}
 	ks.lockExclusive()
@@ -105,9 +113,7 @@ func (s *Snapshot) copyShard(i int) {
 		}
 		for j := range pages {
 			pages[j] = *t.pages[j]
-		}
-		for j := range pages {
-			pg := &pages[j]
+			pg := &pages[j] // still in cache: own what is changed in place
 			for k := range pg {
 				e := &pg[k]
 				switch kind := e.Kind(); kind {

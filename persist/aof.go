@@ -124,6 +124,10 @@ const (
 	chunkSize = 64 << 10
 	// maxSpare bounds the chunks kept for reuse (4 MiB).
 	maxSpare = 64
+	// minSpare chunks (1 MiB) are kept ready, their memory faulted in, so
+	// that appends rarely allocate, or fault fresh pages in, under the
+	// mutex.
+	minSpare = 16
 	// kickBytes wakes the background writer before its next tick.
 	kickBytes = 512 << 10
 	// maxPending makes writers wait (in Sync, holding no lock) for the
@@ -165,6 +169,7 @@ func OpenAOF(opts AOFOptions) (*AOF, error) {
 	}
 	st, _ := f.Stat()
 	a.f, a.size = f, st.Size()
+	a.spare = newChunks(minSpare, nil)
 	a.wg.Add(1)
 	go a.background()
 	return a, nil
@@ -452,6 +457,15 @@ func (a *AOF) flushLocked(sync bool) {
 		}
 	}
 	a.cond.Broadcast()
+	if k := len(a.spare); k < minSpare {
+		// top the stock of ready chunks up, outside the mutex
+		a.mu.Unlock()
+		more := newChunks(minSpare-k, nil)
+		a.mu.Lock()
+		if len(a.spare) < maxSpare {
+			a.spare = append(a.spare, more...)
+		}
+	}
 }
 
 func (a *AOF) background() {
@@ -509,9 +523,15 @@ func (a *AOF) Close() error {
 	a.mu.Unlock()
 	close(a.stop)
 	a.wg.Wait()
-	a.flush(true)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	for a.flushing {
+		a.cond.Wait()
+	}
+	a.flushLocked(true)
+	for a.flushing { // flushLocked may have let a writer's group commit start one
+		a.cond.Wait()
+	}
 	a.closed = true
 	err := a.f.Close()
 	a.f = nil
@@ -520,6 +540,18 @@ func (a *AOF) Close() error {
 		return a.err
 	}
 	return err
+}
+
+// newChunks appends n new chunks to dst, their memory faulted in.
+func newChunks(n int, dst [][]byte) [][]byte {
+	for ; n > 0; n-- {
+		c := make([]byte, chunkSize)
+		for i := 0; i < len(c); i += 4096 {
+			c[i] = 0
+		}
+		dst = append(dst, c[:0])
+	}
+	return dst
 }
 
 // appendCommand encodes one command as a RESP multibulk.

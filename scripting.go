@@ -277,7 +277,7 @@ next:
 // script that has not written is abandoned (the caller runs it again in
 // the exclusive section); it reports false with an error reply that the
 // script never sees. A script that wrote cannot be abandoned: it waits
-// for the shards it lacks (see lockMore).
+// for the shards it lacks (keyspace.Ctx.LockMore).
 func (h *scriptHost) escalate(r *lua.Run, cmd *Command, args [][]byte, w resp.ReplyWriter) bool {
 	if r.Restart() {
 		w.Error("ERR the script is run again in the exclusive section")

@@ -32,6 +32,11 @@ type Analysis struct {
 	// table of the globals instead of the read-only proxy, which saves a
 	// metatable lookup per global access (see vm.flat).
 	flatEnv bool
+	// straight: the script has no loop, goto or function of its own and
+	// cannot load code (loadstring, _G), so every instruction runs at most
+	// once: it cannot run long between two calls into Go, and runs without
+	// gopher-lua's per-instruction check (see Engine.execute).
+	straight bool
 }
 
 // Call is one redis.call or redis.pcall written in a script.
@@ -99,6 +104,8 @@ type analyzer struct {
 	// to any other name.
 	scopes      []map[string]bool
 	setsGlobals bool
+	// unbounded records a loop, goto, function or way to load code.
+	unbounded bool
 	// keyVar[name] is false once name is bound to anything but an element
 	// of KEYS (or nil); true while every binding seen was one.
 	keyVar map[string]bool
@@ -108,7 +115,7 @@ type analyzer struct {
 func analyze(stmts []ast.Stmt) *Analysis {
 	a := &analyzer{closed: true, keyVar: map[string]bool{}}
 	a.block(stmts)
-	out := &Analysis{Closed: a.closed, flatEnv: a.closed && !a.setsGlobals}
+	out := &Analysis{Closed: a.closed, flatEnv: a.closed && !a.setsGlobals, straight: !a.unbounded}
 	if !a.closed {
 		return out
 	}
@@ -308,9 +315,11 @@ func (a *analyzer) stmt(s ast.Stmt) {
 	case *ast.DoBlockStmt:
 		a.block(x.Stmts)
 	case *ast.WhileStmt:
+		a.unbounded = true
 		a.expr(x.Condition)
 		a.block(x.Stmts)
 	case *ast.RepeatStmt:
+		a.unbounded = true
 		a.push()
 		a.stmts(x.Stmts)
 		a.expr(x.Condition)
@@ -320,6 +329,7 @@ func (a *analyzer) stmt(s ast.Stmt) {
 		a.block(x.Then)
 		a.block(x.Else)
 	case *ast.NumberForStmt:
+		a.unbounded = true
 		a.bind(x.Name, nil, true)
 		a.expr(x.Init)
 		a.expr(x.Limit)
@@ -328,6 +338,7 @@ func (a *analyzer) stmt(s ast.Stmt) {
 		}
 		a.block(x.Stmts, x.Name)
 	case *ast.GenericForStmt:
+		a.unbounded = true
 		for _, n := range x.Names {
 			a.bind(n, nil, true)
 		}
@@ -348,7 +359,9 @@ func (a *analyzer) stmt(s ast.Stmt) {
 		a.function(x.Func)
 	case *ast.ReturnStmt:
 		a.exprs(x.Exprs)
-	case *ast.BreakStmt, *ast.LabelStmt, *ast.GotoStmt:
+	case *ast.LabelStmt, *ast.GotoStmt:
+		a.unbounded = true
+	case *ast.BreakStmt:
 	default:
 		a.closed = false // a statement this analysis does not know
 	}
@@ -373,6 +386,7 @@ func (a *analyzer) funcName(e ast.Expr) {
 }
 
 func (a *analyzer) function(f *ast.FunctionExpr) {
+	a.unbounded = true
 	var params []string
 	if f.ParList != nil {
 		for _, n := range f.ParList.Names {
@@ -396,6 +410,9 @@ func (a *analyzer) expr(e ast.Expr) {
 	case *ast.IdentExpr:
 		if guardedNames[x.Value] {
 			a.closed = false // KEYS, redis, _G ... used as a value
+			if x.Value != "KEYS" && x.Value != "redis" {
+				a.unbounded = true // _G, loadstring ...: code loaded at run time
+			}
 		}
 	case *ast.AttrGetExpr:
 		if id, ok := x.Object.(*ast.IdentExpr); ok {

@@ -148,3 +148,20 @@ func TestLua_Tonumber(t *testing.T) {
 	}
 	assert.Contains(t, evalRaw(t, e, h, 2, "return tonumber()", nil), "bad argument #1 to 'tonumber'")
 }
+
+func TestAnalyze_Straight(t *testing.T) {
+	for src, straight := range map[string]bool{
+		`local a = tonumber(ARGV[1]) if a > 1 then return redis.call('GET', KEYS[1]) end return a`: true,
+		`return pcall(redis.call, 'GET', 'x')`:                                                     true,
+		`while true do end`:                                                                        false,
+		`repeat until false`:                                                                       false,
+		`for i = 1, 10 do end return 1`:                                                            false,
+		`for k, v in pairs({}) do end return 1`:                                                    false,
+		`local f = function() return 1 end return f()`:                                             false,
+		`local function f() return f() end return 1`:                                               false,
+		`return loadstring('while true do end')()`:                                                 false,
+		`return _G['loadstring']('return 1')()`:                                                    false,
+	} {
+		assert.Equal(t, straight, analyzeSrc(t, src).straight, src)
+	}
+}

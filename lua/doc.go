@@ -30,13 +30,18 @@
 //
 // # Concurrency
 //
-// An Engine is safe for concurrent use. Each of its two interpreters (one
-// for EVAL scripts, one for functions) runs one script at a time, behind a
-// mutex; the caller provides atomicity against other clients (embedis
-// runs scripts in the keyspace's exclusive section). Load, Lookup, Exists,
+// An Engine is safe for concurrent use. EVAL scripts run on a pool of
+// interpreters, one script per interpreter at a time, so several scripts
+// may run in parallel; functions share one interpreter, behind a mutex.
+// The caller provides atomicity against other clients (embedis holds the
+// locks of the shards a script may touch, or the keyspace's exclusive
+// section), and may abandon a run that has not written with Run.Restart
+// to run it again with stronger isolation. Each script's Analysis tells
+// the caller what the script can touch. Load, Lookup, Exists,
 // Flush, the library calls and the introspection calls (Kill, Busy,
 // Running, Counts, Libraries) may be called from any goroutine, including
-// while a script runs: SCRIPT KILL, FUNCTION KILL and FUNCTION STATS do.
+// while scripts run: SCRIPT KILL, FUNCTION KILL and FUNCTION STATS do, and
+// act on the run that started first.
 // A Script is compiled once and shared; a Library's fields must not be
 // modified. Values written to the Request's ReplyWriter are complete when
 // Eval or FCall returns.
@@ -66,8 +71,8 @@
 //     other goroutines' allocations count, and a script can allocate a
 //     lot between two checks (string doubling with ..). string.rep is
 //     bounded on every call.
-//   - redis.set_repl is validated but does not suppress journaling, and
-//     the debugger (SCRIPT DEBUG, redis.breakpoint, redis.debug) is not
+//   - The debugger (SCRIPT DEBUG, redis.breakpoint, redis.debug) is not
 //     implemented; the stubs behave as Redis does without a debugger.
+//     (redis.set_repl is honoured by the host: Run.Repl.)
 //   - Lua 5.0's implicit "arg" table is not built for script chunks.
 package lua

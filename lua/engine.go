@@ -522,7 +522,9 @@ type Run struct {
 	reason string // why the run was stopped (under the interpreter's kmu)
 	// restart is set by Restart (on the run's own goroutine).
 	restart bool
-	memAt   uint64 // live heap at the run's first check
+	// straight: the run has no per-instruction checks (see execute).
+	straight bool
+	memAt    uint64 // live heap at the run's first check
 	// seq tells the runs of one interpreter apart (a Run is reused).
 	seq uint64
 }
@@ -703,7 +705,16 @@ func (e *Engine) Busy() (bool, string) {
 // (FUNCTION KILL) if it has not written. It returns "" on success or
 // the error reply.
 func (e *Engine) Kill(eval bool) string {
-	ri, ok := e.oldest(false)
+	// Redis serves SCRIPT KILL only while a script is busy (past
+	// busy-reply-threshold); here other clients are served while scripts
+	// run, so a run that is not busy yet is not a target.
+	var ri runInfo
+	ok := false
+	for _, r := range e.runs(false) {
+		if r.busy && (!ok || r.start.Before(ri.start)) {
+			ri, ok = r, true
+		}
+	}
 	if !ok {
 		return ErrNotBusy
 	}
@@ -820,7 +831,7 @@ func (v *vm) begin(req *Request, name string, flags Flags, eval bool) *Run {
 	r.resp, r.repl = 2, ReplAll
 	r.state.Store(runClean)
 	r.busy.Store(false)
-	r.reason, r.restart, r.memAt = "", false, 0
+	r.reason, r.restart, r.straight, r.memAt = "", false, false, 0
 	r.seq++
 	r.start = time.Now()
 	v.cur.Store(r)
@@ -867,7 +878,7 @@ func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
 	v.keys.fill(v, "KEYS", req.Keys)
 	v.argv.fill(v, "ARGV", req.Args)
 	v.nums = req.Scratch[:0]
-	restart = e.execute(v, v.begin(req, sc.SHA, sc.Flags, true), fn, nil, req.Out)
+	restart = e.execute(v, v.begin(req, sc.SHA, sc.Flags, true), fn, nil, req.Out, sc.analysis != nil && sc.analysis.straight)
 	v.keys.release(v, "KEYS")
 	v.argv.release(v, "ARGV")
 	e.evalVMPut(v)
@@ -877,14 +888,29 @@ func (e *Engine) Eval(sc *Script, req *Request) (restart bool) {
 // execute runs fn (with args pushed for functions) under r and writes the
 // reply, unless the run was abandoned by Run.Restart (it then returns
 // true).
-func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, out resp.ReplyWriter) (restart bool) {
+//
+// A straight script (Analysis.straight: no loop, no function, no loaded
+// code) runs without gopher-lua's context, which costs a check before
+// every instruction: such a script executes each of its instructions at
+// most once, so the periodic checks (busy state, memory bound) could
+// only happen inside a Go call anyway, where they do not happen either.
+// It is never busy, so SCRIPT KILL does not target it; redis.call refuses
+// to run commands for a run stopped otherwise (Abort, Restart).
+func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, out resp.ReplyWriter, straight bool) (restart bool) {
 	L := v.L
 	if v.ctx.Err() != nil {
 		v.ctx.renew()
 	}
 	v.ctx.n = hookEvery
 	v.run = r
+	if straight {
+		L.RemoveContext()
+		r.straight = true
+	}
 	defer func() {
+		if straight {
+			L.SetContext(v.ctx)
+		}
 		busy := r.busy.Load()
 		v.end(r)
 		if busy {
@@ -924,6 +950,17 @@ func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, 
 	L.SetTop(0)
 	if r.restart {
 		return true // the script ended before noticing the cancellation
+	}
+	if r.state.Load() == runKilled {
+		// A straight script stopped while it ran Go code.
+		v.kmu.Lock()
+		reason := r.reason
+		v.kmu.Unlock()
+		if reason == "killed" {
+			reason = "Script killed by user with SCRIPT KILL..."
+		}
+		writeRunError(out, errorTable(L, reason), r.name)
+		return false
 	}
 	writeReply(out, ret, r.resp, 0)
 	return false

@@ -327,7 +327,7 @@ func (e *Engine) FCall(f *Function, req *Request) {
 	for i, a := range req.Args {
 		args.RawSetInt(i+1, glua.LString(a))
 	}
-	e.execute(v, v.begin(req, f.Name, f.Flags, false), f.fn, []glua.LValue{keys, args}, req.Out)
+	e.execute(v, v.begin(req, f.Name, f.Flags, false), f.fn, []glua.LValue{keys, args}, req.Out, false)
 }
 
 // registerFunction is redis.register_function, available while a

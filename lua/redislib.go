@@ -96,6 +96,10 @@ func (v *vm) call(L *glua.LState, raiseErr bool) int {
 	if r == nil {
 		return fail("redis.call/pcall can only be called inside a script invocation")
 	}
+	if r.straight && r.state.Load() == runKilled {
+		// a run without per-instruction checks stops at its next command
+		L.RaiseError("Script killed by user with SCRIPT KILL...")
+	}
 	argc := L.GetTop()
 	if argc == 0 {
 		return fail("Please specify at least one argument for this redis lib call")

@@ -9,8 +9,9 @@ import (
 	glua "github.com/yuin/gopher-lua"
 )
 
-// vmKind tells the two interpreters apart: EVAL scripts get KEYS and ARGV
-// globals and the debugger stubs; functions get a load-time environment.
+// vmKind tells the two kinds of interpreters apart: EVAL scripts get
+// KEYS and ARGV globals and the debugger stubs; functions get a load-time
+// environment.
 type vmKind uint8
 
 const (

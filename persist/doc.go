@@ -5,12 +5,16 @@
 //
 // # Concurrency
 //
-// An AOF is safe for concurrent use. Append is called by the keyspace
-// while the writing unit holds its key locks: it only encodes into a
-// buffer under a mutex. Sync (appendfsync always) blocks until the
-// caller's records are written and fsynced; concurrent callers share one
-// fsync (group commit). A background goroutine writes and fsyncs on the
-// everysec/no schedules and stops on Close.
+// An AOF is safe for concurrent use. AppendRESP (or Append) is called by
+// the keyspace while the writing unit holds its key locks: it only copies
+// the unit's records into fixed-size chunks under a short mutex. Sync
+// (appendfsync always) blocks until the caller's records are written and
+// fsynced; concurrent callers share one fsync (group commit). A background goroutine writes the filled chunks
+// (every 100 ms, or sooner when 512 KiB wait) and fsyncs on the everysec
+// schedule, and stops on Close.
+//
+// Load reads each file with a zero-copy RESP parser: the arguments it
+// passes to its callback are valid only during the call.
 //
 // # Caveats
 //

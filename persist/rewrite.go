@@ -28,7 +28,7 @@ func (a *AOF) StartRewrite() (*Rewrite, error) {
 		a.cond.Wait()
 	}
 	a.flushLocked(true) // everything so far belongs to the old files
-	for a.flushing { // flushLocked may have let another start
+	for a.flushing {    // flushLocked may have let another start
 		a.cond.Wait()
 	}
 	if a.err != nil {

@@ -1,6 +1,9 @@
 package lua
 
 import (
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -164,4 +167,26 @@ func TestAnalyze_Straight(t *testing.T) {
 	} {
 		assert.Equal(t, straight, analyzeSrc(t, src).straight, src)
 	}
+}
+
+func TestParseLuaNumber_FastPath(t *testing.T) {
+	for _, s := range []string{"0", "-0", "7", "-42", "1700000000123", "999999999999999", "1234567890123456", "-", "", "12a", "+5", " 5", "007"} {
+		want, wok := parseLuaNumberSlow(s)
+		got, ok := parseLuaNumber(s)
+		assert.Equal(t, wok, ok, s)
+		assert.Equal(t, want, got, s)
+		if ok && want == 0 {
+			assert.Equal(t, math.Signbit(want), math.Signbit(got), s)
+		}
+	}
+}
+
+// parseLuaNumberSlow is parseLuaNumber without its fast path.
+func parseLuaNumberSlow(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
 }

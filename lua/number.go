@@ -70,6 +70,9 @@ func numberValue(n float64) glua.LValue { return glua.LNumber(n) }
 // luaO_str2d does: strtod with surrounding whitespace allowed, plus
 // hexadecimal integers ("0x1F").
 func parseLuaNumber(s string) (float64, bool) {
+	if n, ok := parseSmallDecimal(s); ok {
+		return n, true
+	}
 	s = strings.TrimFunc(s, isLuaSpace)
 	if s == "" {
 		return 0, false
@@ -101,6 +104,34 @@ func parseLuaNumber(s string) (float64, bool) {
 		}
 	}
 	return f, true
+}
+
+// parseSmallDecimal is parseLuaNumber's fast path: an optional '-' and 1
+// to 15 decimal digits, an integer a float64 holds exactly (so strtod
+// would give the same value).
+func parseSmallDecimal(s string) (float64, bool) {
+	neg := len(s) > 1 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		if n == 0 {
+			return math.Copysign(0, -1), true // strtod("-0") is -0
+		}
+		return float64(-n), true
+	}
+	return float64(n), true
 }
 
 func isLuaSpace(r rune) bool {

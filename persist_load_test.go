@@ -162,14 +162,17 @@ func TestPersistence_SnapshotDuplicateKeyIsRefused(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString(snapMagic)
 	b.Write([]byte{0, snapVersion2})
-	var blk []byte
+	var blk bytes.Buffer
+	enc := msgpack.NewEncoder(&blk)
 	for i := 0; i < 2; i++ {
-		blk = append(blk, byte(keyspace.KindString))
-		blk = appendSnapString(blk, "dup")
-		blk = appendSnapString(blk, strconv.Itoa(i))
+		require.NoError(t, enc.EncodeArrayLen(4))
+		require.NoError(t, enc.EncodeUint(uint64(keyspace.KindString)))
+		require.NoError(t, enc.EncodeString("dup"))
+		require.NoError(t, enc.EncodeInt(0))
+		require.NoError(t, enc.EncodeString(strconv.Itoa(i)))
 	}
-	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(blk))))
-	b.Write(blk)
+	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(blk.Len())))
+	b.Write(blk.Bytes())
 	b.Write(binary.LittleEndian.AppendUint32(nil, 0))
 	b.Write(binary.LittleEndian.AppendUint64(nil, 2))
 	b.Write(binary.LittleEndian.AppendUint32(nil, crc32Sum(b.Bytes())))
@@ -223,3 +226,88 @@ func TestPersistence_SnapshotVersion1StillLoads(t *testing.T) {
 }
 
 func crc32Sum(b []byte) uint32 { return crc32.Checksum(b, crc32c) }
+
+// TestPersistence_SnapshotRecordsAreMsgpack reads a saved snapshot's block
+// with a generic msgpack decoder: the records are the documented arrays.
+func TestPersistence_SnapshotRecordsAreMsgpack(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	exp := time.Now().Add(time.Hour)
+	_, err = s.Set("s", "hello", &SetArgs{ExpireAt: exp})
+	require.NoError(t, err)
+	_, err = s.Select(3).RPush("l", "a", "b")
+	require.NoError(t, err)
+	require.NoError(t, s.Save(context.Background()))
+	require.NoError(t, s.Close())
+
+	data, err := os.ReadFile(filepath.Join(d, "dump.edb"))
+	require.NoError(t, err)
+	hdr := len(snapMagic) + 2
+	require.Equal(t, []byte{0, snapVersion2}, data[len(snapMagic):hdr])
+	n := int(binary.LittleEndian.Uint32(data[hdr:]))
+	dec := msgpack.NewDecoder(bytes.NewReader(data[hdr+4 : hdr+4+n]))
+	var recs []any
+	for {
+		v, err := dec.DecodeInterface()
+		if err != nil {
+			break
+		}
+		recs = append(recs, v)
+	}
+	// entries in shard order, each preceded by a select when its
+	// database differs from the previous record's
+	var entries []any
+	db := 0
+	for _, r := range recs {
+		r := normalize(r).([]any)
+		if len(r) == 2 {
+			assert.Equal(t, int8(-1), r[0])
+			db = int(r[1].(int8))
+			continue
+		}
+		entries = append(entries, append([]any{db}, r...))
+	}
+	assert.ElementsMatch(t, []any{
+		[]any{0, int8(1), "s", exp.UnixMilli(), "hello"},
+		[]any{3, int8(2), "l", int8(0), []any{[]any{"RPUSH", "l", "a", "b"}}},
+	}, entries)
+}
+
+// normalize maps msgpack's integer widths to int8 where they fit and
+// keeps everything else.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = normalize(x[i])
+		}
+		return out
+	case int8, int16, int32, int64, uint8, uint16, uint32, uint64:
+		var n int64
+		switch y := x.(type) {
+		case int8:
+			n = int64(y)
+		case int16:
+			n = int64(y)
+		case int32:
+			n = int64(y)
+		case int64:
+			n = y
+		case uint8:
+			n = int64(y)
+		case uint16:
+			n = int64(y)
+		case uint32:
+			n = int64(y)
+		case uint64:
+			n = int64(y)
+		}
+		if n >= -128 && n <= 127 {
+			return int8(n)
+		}
+		return n
+	}
+	return v
+}

@@ -2,11 +2,13 @@ package embedis
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/embedis/embedis/keyspace"
 )
@@ -25,21 +29,21 @@ import (
 //	end:    u32 0, u64 number of keys
 //	        u32 CRC-32C (Castagnoli) of everything before it
 //
-// All integers are little-endian. Each block decodes on its own (it
-// starts in database 0), so blocks load in parallel. A record is
+// The framing integers are little-endian. Each block decodes on its own
+// (it starts in database 0), so blocks load in parallel. A record is one
+// msgpack array (encoded with vmihailenco/msgpack/v5):
 //
-//	0xFE uvarint(db)                      select a database
-//	kind|0x80 if it expires, uvarint(len) key, [8-byte expiry, unix ms],
-//	  string:     uvarint(len) value
-//	  collection: uvarint(commands), each uvarint(args), each uvarint(len) arg
+//	[-1, db]                              select a database
+//	[kind, key, expireAt, value]          one key; expireAt in unix ms, 0 = none
+//	  string:     value is the string
+//	  collection: value is an array of commands, each an array of strings
 //
-// A collection is stored as the commands that rebuild it (the same
-// encoders as log rewriting).
+// kind is keyspace.Kind (1 string, 2 list, 3 set, 4 zset, 5 hash, 6
+// stream). A collection is stored as the commands that rebuild it (the
+// same encoders as log rewriting).
 const (
 	snapVersion2 = 2
-	snapOpSelect = 0xFE
-	snapExpires  = 0x80
-	snapKindMask = 0x0F
+	snapOpSelect = -1
 	snapBlock    = 1 << 20 // target block size
 )
 
@@ -49,12 +53,19 @@ var crc32c = crc32.MakeTable(crc32.Castagnoli)
 type snapWriter struct {
 	w    *bufio.Writer
 	crc  uint32
-	blk  []byte // the block being filled
-	db   int    // database of the block's last record
+	blk  bytes.Buffer     // the block being filled
+	enc  *msgpack.Encoder // writes records into blk
+	db   int              // database of the block's last record
 	keys uint64
-	cmds []byte // a collection's commands, encoded
-	ncmd int
+	cmds [][]string // a collection's commands
 	err  error
+}
+
+func newSnapWriter(w *bufio.Writer) *snapWriter {
+	sw := &snapWriter{w: w}
+	sw.blk.Grow(snapBlock + snapBlock/8)
+	sw.enc = msgpack.NewEncoder(&sw.blk)
+	return sw
 }
 
 func (sw *snapWriter) write(b []byte) {
@@ -67,64 +78,63 @@ func (sw *snapWriter) write(b []byte) {
 
 // endBlock writes the block being filled, if any.
 func (sw *snapWriter) endBlock() {
-	if len(sw.blk) == 0 {
+	if sw.blk.Len() == 0 {
 		return
 	}
 	var hdr [4]byte
-	binary.LittleEndian.PutUint32(hdr[:], uint32(len(sw.blk)))
+	binary.LittleEndian.PutUint32(hdr[:], uint32(sw.blk.Len()))
 	sw.write(hdr[:])
-	sw.write(sw.blk)
-	sw.blk = sw.blk[:0]
+	sw.write(sw.blk.Bytes())
+	sw.blk.Reset()
 	sw.db = 0
-}
-
-func appendSnapString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
 }
 
 // entry encodes one snapshot entry.
 func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
 	if e.Kind != keyspace.KindString {
-		// encode the commands first: their number leads them
-		sw.cmds, sw.ncmd = sw.cmds[:0], 0
+		sw.cmds = sw.cmds[:0]
 		noTTL := *e
 		noTTL.ExpireAt = 0
 		err := entryCommands(&noTTL, func(args ...string) {
-			sw.cmds = binary.AppendUvarint(sw.cmds, uint64(len(args)))
-			for _, a := range args {
-				sw.cmds = appendSnapString(sw.cmds, a)
-			}
-			sw.ncmd++
+			sw.cmds = append(sw.cmds, args)
 		})
 		if err != nil {
 			return err
 		}
 	}
-	b := sw.blk
+	enc := sw.enc
+	var err error
+	try := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
 	if e.DB != sw.db {
-		b = append(b, snapOpSelect)
-		b = binary.AppendUvarint(b, uint64(e.DB))
+		try(enc.EncodeArrayLen(2))
+		try(enc.EncodeInt(snapOpSelect))
+		try(enc.EncodeInt(int64(e.DB)))
 		sw.db = e.DB
 	}
-	op := byte(e.Kind)
-	if e.ExpireAt != 0 {
-		op |= snapExpires
-	}
-	b = append(b, op)
-	b = appendSnapString(b, e.Key)
-	if e.ExpireAt != 0 {
-		b = binary.LittleEndian.AppendUint64(b, uint64(e.ExpireAt))
-	}
+	try(enc.EncodeArrayLen(4))
+	try(enc.EncodeUint(uint64(e.Kind)))
+	try(enc.EncodeString(e.Key))
+	try(enc.EncodeInt(e.ExpireAt))
 	if e.Kind == keyspace.KindString {
-		b = appendSnapString(b, e.Str)
+		try(enc.EncodeString(e.Str))
 	} else {
-		b = binary.AppendUvarint(b, uint64(sw.ncmd))
-		b = append(b, sw.cmds...)
+		try(enc.EncodeArrayLen(len(sw.cmds)))
+		for _, args := range sw.cmds {
+			try(enc.EncodeArrayLen(len(args)))
+			for _, a := range args {
+				try(enc.EncodeString(a))
+			}
+		}
 	}
-	sw.blk = b
+	if err != nil {
+		return err
+	}
 	sw.keys++
-	if len(sw.blk) >= snapBlock {
+	if sw.blk.Len() >= snapBlock {
 		sw.endBlock()
 	}
 	return sw.err
@@ -167,7 +177,7 @@ func (s *Store) writeSnapshot(ctx context.Context) error {
 			os.Remove(tmp)
 		}
 	}()
-	sw := &snapWriter{w: bufio.NewWriterSize(f, 1<<16), blk: make([]byte, 0, snapBlock+snapBlock/8)}
+	sw := newSnapWriter(bufio.NewWriterSize(f, 1<<16))
 	sw.write(append([]byte(snapMagic), 0, snapVersion2))
 	snap := s.ks.BeginSnapshot(nil)
 	err = snap.Collect(func(es []keyspace.SnapEntry) error {
@@ -326,61 +336,71 @@ type snapLoader struct {
 	c    keyspace.Ctx
 	unit *replayUnit
 	args [][]byte
+	dec  *msgpack.Decoder
 }
 
 var errSnapRecord = errors.New("bad record")
 
 // block loads the records in data[off:end]. It returns the number of
-// keys loaded and, on error, the offset of the bad record.
+// keys loaded and, on error, the offset of the bad record. The msgpack
+// decoder reads the structure; strings are taken straight from data.
 func (ld *snapLoader) block(off, end int) (int, int, error) {
 	data := ld.data[:end]
-	p := off
-	uvarint := func() (int, bool) {
-		v, n := binary.Uvarint(data[p:])
-		if n <= 0 || v > 1<<40 {
-			return 0, false
-		}
-		p += n
-		return int(v), true
+	r := bytes.NewReader(data[off:end])
+	if ld.dec == nil {
+		ld.dec = msgpack.NewDecoder(r)
+	} else {
+		ld.dec.Reset(r)
 	}
+	d := ld.dec
+	pos := func() int { return end - r.Len() }
+	// bytesAt returns the next string or binary value, without copying.
 	bytesAt := func() ([]byte, bool) {
-		n, ok := uvarint()
-		if !ok || n > end-p {
+		n, err := d.DecodeBytesLen()
+		if err != nil || n < 0 || n > r.Len() {
 			return nil, false
 		}
-		b := data[p : p+n : p+n]
-		p += n
-		return b, true
+		p := pos()
+		if _, err := r.Seek(int64(n), io.SeekCurrent); err != nil {
+			return nil, false
+		}
+		return data[p : p+n : p+n], true
+	}
+	length := func(max int) (int, bool) {
+		n, err := d.DecodeArrayLen()
+		return n, err == nil && n >= 0 && n <= max
 	}
 	db, keys := 0, 0
 	dbs := len(ld.s.dbs)
-	for p < end {
-		rec := p
-		op := data[p]
-		p++
-		if op == snapOpSelect {
-			v, ok := uvarint()
-			if !ok || v >= dbs {
+	for r.Len() > 0 {
+		rec := pos()
+		n, ok := length(4)
+		if !ok || (n != 2 && n != 4) {
+			return keys, rec, errSnapRecord
+		}
+		tag, err := d.DecodeInt64()
+		if err != nil {
+			return keys, rec, errSnapRecord
+		}
+		if n == 2 {
+			v, err := d.DecodeInt64()
+			if tag != snapOpSelect || err != nil || v < 0 || v >= int64(dbs) {
 				return keys, rec, fmt.Errorf("database out of range")
 			}
-			db = v
+			db = int(v)
 			continue
 		}
-		kind := keyspace.Kind(op & snapKindMask)
-		if kind == keyspace.KindNone || kind > keyspace.KindStream || op&^(snapKindMask|snapExpires) != 0 {
+		kind := keyspace.Kind(tag)
+		if tag < int64(keyspace.KindString) || tag > int64(keyspace.KindStream) {
 			return keys, rec, errSnapRecord
 		}
 		kb, ok := bytesAt()
 		if !ok {
 			return keys, rec, errSnapRecord
 		}
-		var exp int64
-		if op&snapExpires != 0 {
-			if end-p < 8 {
-				return keys, rec, errSnapRecord
-			}
-			exp = int64(binary.LittleEndian.Uint64(data[p:]))
-			p += 8
+		exp, err := d.DecodeInt64()
+		if err != nil || exp < 0 {
+			return keys, rec, errSnapRecord
 		}
 		if kind == keyspace.KindString {
 			vb, ok := bytesAt()
@@ -398,13 +418,13 @@ func (ld *snapLoader) block(off, end int) (int, int, error) {
 			keys++
 			continue
 		}
-		ncmd, ok := uvarint()
+		ncmd, ok := length(r.Len())
 		if !ok {
 			return keys, rec, errSnapRecord
 		}
 		for ; ncmd > 0; ncmd-- {
-			nargs, ok := uvarint()
-			if !ok || nargs == 0 || nargs > end-p {
+			nargs, ok := length(r.Len())
+			if !ok || nargs == 0 {
 				return keys, rec, errSnapRecord
 			}
 			ld.args = ld.args[:0]

@@ -55,7 +55,7 @@ func cmdBGRewriteAOF(x *Exec) {
 	switch {
 	case p.rewriting.Load():
 		x.errStr("ERR Background append only file rewriting already in progress")
-	case p.aof == nil:
+	case p.aof.Load() == nil:
 		x.errStr("ERR Background append only file rewriting is not possible: appendonly is off (embedis keeps no log to rewrite)")
 	case x.s.BGRewriteAOF():
 		x.w.SimpleString("Background append only file rewriting started")

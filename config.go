@@ -63,6 +63,10 @@ type confParam struct {
 	// apply makes the change take effect; it runs after every value of a
 	// CONFIG SET has been validated. s may be nil (no store yet).
 	apply func(st *serverState, s *Store, v string)
+	// prepare runs after validation and before the value is stored, for a
+	// change that can fail (appendonly yes opens a file); its non-empty
+	// result is the reason CONFIG SET fails.
+	prepare func(s *Store, v string) string
 }
 
 var (
@@ -249,7 +253,7 @@ func init() {
 	cBool("replica-ignore-maxmemory", "yes").alias("slave-ignore-maxmemory")
 
 	// Persistence (see the persist package).
-	cBool("appendonly", "no")
+	cBool("appendonly", "no").prepare = prepareAppendOnly
 	cEnum("appendfsync", "everysec", "always", "everysec", "no")
 	cStr("appendfilename", "appendonly.aof").imm()
 	cStr("appenddirname", "appendonlydir").imm()
@@ -784,6 +788,13 @@ func (st *serverState) setConfig(s *Store, pairs []string, startup bool) string 
 				msg = "Failed to bind to specified addresses."
 			}
 			return "ERR CONFIG SET failed (possibly related to argument '" + c.p.name + "') - " + msg
+		}
+	}
+	for _, c := range changes {
+		if c.p.prepare != nil && s != nil {
+			if msg := c.p.prepare(s, c.v); msg != "" {
+				return "ERR CONFIG SET failed (possibly related to argument '" + c.p.name + "') - " + msg
+			}
 		}
 	}
 	st.cfg.mu.Lock()

@@ -1,9 +1,13 @@
 package embedis
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/embedis/embedis/keyspace"
+	"github.com/embedis/embedis/persist"
 )
 
 // persistTunables are the persistence parameters CONFIG SET may change
@@ -12,6 +16,7 @@ type persistTunables struct {
 	save    atomic.Pointer[[]SavePoint] // "save"; nil or empty: no save points
 	autoPct atomic.Int64                // "auto-aof-rewrite-percentage"
 	autoMin atomic.Int64                // "auto-aof-rewrite-min-size"
+	fsync   atomic.Int32                // "appendfsync" (persist.Fsync)
 }
 
 // initTunables copies the Options' values; called from Open.
@@ -21,6 +26,8 @@ func (s *Store) initTunables() {
 	t.save.Store(&sp)
 	t.autoPct.Store(int64(s.opts.AutoAOFRewritePercentage))
 	t.autoMin.Store(s.opts.AutoAOFRewriteMinSize)
+	f, _ := persist.ParseFsync(s.opts.AppendFsync)
+	t.fsync.Store(int32(f))
 }
 
 // savePoints returns the current save points.
@@ -51,6 +58,16 @@ func init() {
 		sp := parseSavePoints(v)
 		s.tunables.save.Store(&sp)
 	})
+	onConfigChange("appendfsync", func(s *Store, v string) {
+		f, ok := persist.ParseFsync(v)
+		if !ok || s == nil {
+			return
+		}
+		s.tunables.fsync.Store(int32(f))
+		if a := s.persist.aof.Load(); a != nil {
+			a.SetFsync(f)
+		}
+	})
 	onConfigChange("auto-aof-rewrite-percentage", func(s *Store, v string) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && s != nil {
 			s.tunables.autoPct.Store(n)
@@ -61,4 +78,82 @@ func init() {
 			s.tunables.autoMin.Store(n)
 		}
 	})
+}
+
+// startAOF turns the append-only log on while the store runs (CONFIG SET
+// appendonly yes): it opens the log, journals every write from then on,
+// and rewrites it at once so that its base holds the data set. Writers
+// keep running; a unit's hooks are read when it takes its locks, so every
+// write either lands in the rewrite's point-in-time base or follows it in
+// the log.
+func (s *Store) startAOF() error {
+	p := &s.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.aof.Load() != nil {
+		return nil
+	}
+	o := &s.opts
+	a, err := persist.OpenAOF(persist.AOFOptions{Dir: o.Dir, DirName: o.AppendDirname,
+		FileName: o.AppendFilename, Fsync: persist.Fsync(s.tunables.fsync.Load()),
+		LoadTruncated: o.AOFLoadTruncated, Logf: o.Logf})
+	if err != nil {
+		return err
+	}
+	p.aof.Store(a)
+	s.setJournal(a)
+	if err := s.rewriteLocked(context.Background()); err != nil {
+		s.setJournal(nil)
+		p.aof.Store(nil)
+		a.Close()
+		return err
+	}
+	return nil
+}
+
+// stopAOF turns the log off (CONFIG SET appendonly no): writes stop being
+// journaled and the log is flushed, fsynced and closed.
+func (s *Store) stopAOF() error {
+	p := &s.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a := p.aof.Swap(nil)
+	if a == nil {
+		return nil
+	}
+	s.setJournal(nil)
+	return a.Close()
+}
+
+// setJournal installs a's journal hooks (nil removes them), keeping the
+// notification hook.
+func (s *Store) setJournal(a *persist.AOF) {
+	h := &keyspace.Hooks{}
+	if old := s.ks.Hooks(); old != nil {
+		*h = *old
+	}
+	h.Journal, h.JournalRESP, h.JournalSync = nil, nil, nil
+	if a != nil {
+		h.Journal, h.JournalRESP, h.JournalSync = a.Append, a.AppendRESP, a.Sync
+	}
+	s.ks.SetHooks(h)
+}
+
+// prepareAppendOnly turns the log on or off for CONFIG SET appendonly.
+func prepareAppendOnly(s *Store, v string) string {
+	var err error
+	if v == "yes" {
+		err = s.startAOF()
+	} else {
+		err = s.stopAOF()
+	}
+	if err != nil {
+		if s.opts.Logf != nil {
+			s.opts.Logf("embedis: appendonly %s: %v", v, err)
+		}
+		if v == "yes" {
+			return "Unable to turn on AOF. Check server logs."
+		}
+	}
+	return ""
 }

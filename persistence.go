@@ -32,8 +32,8 @@ type SavePoint struct {
 // persistState is a Store's persistence: the append-only log, snapshot
 // scheduling and the counters INFO persistence reports.
 type persistState struct {
-	mu  sync.Mutex // serializes snapshots and rewrites
-	aof *persist.AOF
+	mu  sync.Mutex                   // serializes snapshots, rewrites, turning the log on and off
+	aof atomic.Pointer[persist.AOF] // nil: appendonly no
 
 	dirtyAtSave   atomic.Int64
 	lastSave      atomic.Int64 // unix seconds
@@ -78,7 +78,7 @@ func (s *Store) openPersistence() error {
 			a.Close()
 			return err
 		}
-		p.aof = a
+		p.aof.Store(a)
 		p.baseSize.Store(a.BaseSize() + a.Size())
 		s.ks.SetHooks(&keyspace.Hooks{Journal: a.Append, JournalRESP: a.AppendRESP, JournalSync: a.Sync, Notify: s.notifyHook()})
 	} else if path := s.snapshotPath(); path != "" {
@@ -249,16 +249,23 @@ func (s *Store) loadSnapshotV1(path string, data []byte) error {
 // files are removed. Writers keep running throughout.
 func (s *Store) Rewrite(ctx context.Context) error {
 	p := &s.persist
-	if p.aof == nil {
-		return errors.New("embedis: the append-only log is off (appendonly no)")
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return s.rewriteLocked(ctx)
+}
+
+// rewriteLocked is Rewrite with p.mu held.
+func (s *Store) rewriteLocked(ctx context.Context) error {
+	p := &s.persist
+	aof := p.aof.Load()
+	if aof == nil {
+		return errors.New("embedis: the append-only log is off (appendonly no)")
+	}
 	p.rewriting.Store(true)
 	defer p.rewriting.Store(false)
 	var rw *persist.Rewrite
 	var rerr error
-	snap := s.ks.BeginSnapshot(func() { rw, rerr = p.aof.StartRewrite() })
+	snap := s.ks.BeginSnapshot(func() { rw, rerr = aof.StartRewrite() })
 	if rerr != nil {
 		snap.Collect(func([]keyspace.SnapEntry) error { return nil })
 		p.lastRewriteOK.Store(false)
@@ -294,7 +301,7 @@ func (s *Store) Rewrite(ctx context.Context) error {
 	})
 	p.lastRewriteOK.Store(err == nil)
 	if err == nil {
-		p.baseSize.Store(p.aof.BaseSize())
+		p.baseSize.Store(aof.BaseSize())
 	}
 	return err
 }
@@ -312,7 +319,7 @@ func (s *Store) persistCron() {
 			}
 		}
 	}
-	if a, pct := p.aof, s.tunables.autoPct.Load(); a != nil && pct > 0 && !p.rewriting.Load() {
+	if a, pct := p.aof.Load(), s.tunables.autoPct.Load(); a != nil && pct > 0 && !p.rewriting.Load() {
 		size := a.BaseSize() + a.Size()
 		base := p.baseSize.Load()
 		if size > s.tunables.autoMin.Load() && base > 0 && (size-base)*100/base >= pct {
@@ -343,7 +350,7 @@ func (s *Store) BGSave() bool {
 // when one is already running or the log is off.
 func (s *Store) BGRewriteAOF() bool {
 	p := &s.persist
-	if p.aof == nil || p.rewriting.Load() {
+	if p.aof.Load() == nil || p.rewriting.Load() {
 		return false
 	}
 	p.rewriting.Store(true)
@@ -363,7 +370,7 @@ func (s *Store) LastSave() time.Time { return time.Unix(s.persist.lastSave.Load(
 // closePersistence waits for background saves and closes the log.
 func (s *Store) closePersistence() error {
 	s.persist.wg.Wait()
-	if a := s.persist.aof; a != nil {
+	if a := s.persist.aof.Swap(nil); a != nil {
 		return a.Close()
 	}
 	return nil
@@ -386,10 +393,10 @@ func (s *Store) PersistenceInfo() [][2]string {
 	}
 	aofOn, aofWrite := false, true
 	var aofSize, aofBase int64
-	if p.aof != nil {
+	if a := p.aof.Load(); a != nil {
 		aofOn = true
-		aofWrite = p.aof.LastWriteError() == nil
-		aofSize, aofBase = p.aof.BaseSize()+p.aof.Size(), p.baseSize.Load()
+		aofWrite = a.LastWriteError() == nil
+		aofSize, aofBase = a.BaseSize()+a.Size(), p.baseSize.Load()
 	}
 	out := [][2]string{
 		{"loading", "0"},

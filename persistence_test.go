@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/embedis/embedis/persist"
 )
 
 // digest renders every database as sorted "db key type value ttl" lines,
@@ -125,7 +128,7 @@ func TestPersistence_RewriteCompactsAndReplays(t *testing.T) {
 		s.Incr("n")
 	}
 	populate(t, s)
-	before := s.persist.aof.Size()
+	before := s.persist.aof.Load().Size()
 	require.NoError(t, s.Rewrite(context.Background()))
 	s.Incr("n") // lands in the new incremental file
 	want := digest(t, s)
@@ -225,4 +228,84 @@ func TestPersistence_ConfigSetSaveAtRuntime(t *testing.T) {
 	require.NoError(t, s.ConfigSet("auto-aof-rewrite-percentage", "7", "auto-aof-rewrite-min-size", "1mb"))
 	assert.Equal(t, int64(7), s.tunables.autoPct.Load())
 	assert.Equal(t, int64(1<<20), s.tunables.autoMin.Load())
+}
+
+// TestPersistence_ConfigSetAppendOnlyAtRuntime turns the log on with
+// CONFIG SET while writers run: everything written before and during the
+// switch is in the log (its base is a rewrite at the switch), a reopened
+// store replays it to the same data; appendfsync changes apply to the
+// open log; appendonly no stops journaling.
+func TestPersistence_ConfigSetAppendOnlyAtRuntime(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpen(&Options{Dir: dir})
+	for i := 0; i < 1000; i++ {
+		_, err := s.Set("before:"+strconv.Itoa(i), strconv.Itoa(i), nil)
+		require.NoError(t, err)
+	}
+	_, err := s.RPush("list", "a", "b")
+	require.NoError(t, err)
+	info := func() map[string]string {
+		m := map[string]string{}
+		for _, kv := range s.PersistenceInfo() {
+			m[kv[0]] = kv[1]
+		}
+		return m
+	}
+	require.Equal(t, "0", info()["aof_enabled"])
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, err := s.Set("during:"+strconv.Itoa(g)+":"+strconv.Itoa(i%500), strconv.Itoa(i), nil)
+				assert.NoError(t, err)
+				_, err = s.Incr("counter")
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	require.NoError(t, s.ConfigSet("appendonly", "yes"))
+	time.Sleep(20 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	require.Equal(t, "1", info()["aof_enabled"])
+	v, _ := s.ConfigGet("appendonly")
+	require.Equal(t, "yes", v)
+
+	require.NoError(t, s.ConfigSet("appendfsync", "always"))
+	require.Equal(t, persist.FsyncAlways, persist.Fsync(s.tunables.fsync.Load()))
+	_, err = s.Set("after", "x", nil)
+	require.NoError(t, err)
+	want := digest(t, s)
+	require.NoError(t, s.Close())
+
+	r := MustOpen(&Options{Dir: dir, AppendOnly: true})
+	assert.Equal(t, want, digest(t, r), "the log holds everything")
+	require.NoError(t, r.ConfigSet("appendonly", "no"))
+	require.Equal(t, "0", func() string {
+		for _, kv := range r.PersistenceInfo() {
+			if kv[0] == "aof_enabled" {
+				return kv[1]
+			}
+		}
+		return ""
+	}())
+	_, err = r.Set("not-logged", "x", nil)
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+
+	r2 := MustOpen(&Options{Dir: dir, AppendOnly: true})
+	defer r2.Close()
+	assert.Equal(t, want, digest(t, r2))
+	_, err = r2.Get("not-logged")
+	assert.ErrorIs(t, err, Nil)
 }

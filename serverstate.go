@@ -104,7 +104,7 @@ func (s *Store) installNotifyHook(st *serverState) {
 			h.Notify = func(ev []keyspace.Event) { prev(ev); st.publishEvents(ev) }
 		}
 	}
-	if a := s.persist.aof; a != nil && h.Journal == nil {
+	if a := s.persist.aof.Load(); a != nil && h.Journal == nil {
 		h.Journal, h.JournalSync = a.Append, a.Sync
 	}
 	s.ks.SetHooks(h)

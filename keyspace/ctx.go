@@ -73,6 +73,7 @@ type Ctx struct {
 	js      *journalScratch // backs records while the unit has any
 	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
 	jtoken  uint64          // token of the last Journal call, 0 = none
+	jsync   func(uint64)    // the JournalSync of the hooks that gave jtoken
 	events  []Event
 	ready   []dbKey
 	wakeAll bool
@@ -100,7 +101,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.nheld = 0
 	c.lastLen = -1
 	c.records = c.records[:0]
-	c.jtoken = 0
+	c.jtoken, c.jsync = 0, nil
 	c.events = c.events[:0]
 	c.ready = c.ready[:0]
 	c.wakeAll = false
@@ -151,6 +152,10 @@ func (c *Ctx) Lock(keys ...string) {
 	if c.excl {
 		return
 	}
+	// hooks are read again with every first lock: a unit whose locks were
+	// taken after SetHooks journals through the new hooks (the log turned
+	// on at runtime sees every write that follows)
+	c.hooks = c.ks.hooks.Load()
 	switch len(keys) {
 	case 0:
 		return
@@ -182,6 +187,7 @@ func (c *Ctx) LockShard(i int) {
 	if c.excl {
 		return
 	}
+	c.hooks = c.ks.hooks.Load()
 	c.held1, c.nheld = i, 1
 	c.ks.lockShard(i)
 }
@@ -211,6 +217,7 @@ func (c *Ctx) Exclusive() {
 		return
 	}
 	c.ks.lockExclusive()
+	c.hooks = c.ks.hooks.Load()
 	c.excl, c.ownExcl = true, true
 }
 
@@ -513,7 +520,7 @@ func (c *Ctx) journal() {
 		c.WrapRecords()
 	}
 	if c.hooks != nil && c.hooks.Journal != nil {
-		c.jtoken = c.hooks.Journal(c.records)
+		c.jtoken, c.jsync = c.hooks.Journal(c.records), c.hooks.JournalSync
 	}
 	clear(c.records)
 	c.records = c.records[:0]
@@ -565,10 +572,10 @@ func (c *Ctx) Finish() {
 		}
 	}
 	if c.jtoken != 0 {
-		if c.hooks != nil && c.hooks.JournalSync != nil {
-			c.hooks.JournalSync(c.jtoken)
+		if c.jsync != nil {
+			c.jsync(c.jtoken)
 		}
-		c.jtoken = 0
+		c.jtoken, c.jsync = 0, nil
 	}
 	if len(c.events) > 0 {
 		if c.hooks != nil && c.hooks.Notify != nil {

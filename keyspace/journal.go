@@ -86,7 +86,7 @@ func (c *Ctx) journalRESP() {
 			b = jb.b // starts with journalMulti
 		}
 		if c.hooks != nil && c.hooks.JournalRESP != nil {
-			c.jtoken = c.hooks.JournalRESP(jb.firstDB, jb.lastDB, b)
+			c.jtoken, c.jsync = c.hooks.JournalRESP(jb.firstDB, jb.lastDB, b), c.hooks.JournalSync
 		}
 	}
 	jb.n = 0

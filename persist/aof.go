@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embedis/embedis/keyspace"
@@ -92,8 +93,9 @@ func (o *AOFOptions) defaults() {
 // chunks wait in a list for the background writer, which takes the whole
 // list at once, writes it outside the mutex and recycles the chunks.
 type AOF struct {
-	opts AOFOptions
-	dir  string
+	opts  AOFOptions
+	dir   string
+	fsync atomic.Int32 // the policy in force (SetFsync)
 
 	mu       sync.Mutex
 	cur      []byte   // the chunk being filled
@@ -144,6 +146,7 @@ func OpenAOF(opts AOFOptions) (*AOF, error) {
 	a := &AOF{opts: opts, dir: filepath.Join(opts.Dir, opts.DirName), curDB: -1,
 		stop: make(chan struct{}), kick: make(chan struct{}, 1)}
 	a.cond = sync.NewCond(&a.mu)
+	a.fsync.Store(int32(opts.Fsync))
 	if err := os.MkdirAll(a.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("persist: create %s: %w", a.dir, err)
 	}
@@ -183,6 +186,13 @@ func (a *AOF) baseName(seq int) string {
 	return a.opts.FileName + "." + strconv.Itoa(seq) + ".base.aof"
 }
 
+// SetFsync changes the appendfsync policy of an open log (CONFIG SET
+// appendfsync). Records appended from then on get the new promise.
+func (a *AOF) SetFsync(f Fsync) { a.fsync.Store(int32(f)) }
+
+// policy returns the appendfsync policy in force.
+func (a *AOF) policy() Fsync { return Fsync(a.fsync.Load()) }
+
 // Dir returns the directory holding the log's files.
 func (a *AOF) Dir() string { return a.dir }
 
@@ -199,6 +209,10 @@ func (a *AOF) Append(recs []keyspace.Record) uint64 {
 		n += commandLen(recs[i].Args)
 	}
 	a.mu.Lock()
+	if a.closed { // turned off (CONFIG SET appendonly no): a late unit's records are dropped
+		a.mu.Unlock()
+		return 0
+	}
 	if len(recs) > 0 {
 		if db := recs[0].DB; db != a.curDB {
 			n += selectLen(db)
@@ -227,6 +241,10 @@ func (a *AOF) Append(recs []keyspace.Record) uint64 {
 // section and returns a token for Sync.
 func (a *AOF) AppendRESP(firstDB, lastDB int, resp []byte) uint64 {
 	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return 0
+	}
 	n := len(resp)
 	if firstDB != a.curDB {
 		n += selectLen(firstDB)
@@ -250,7 +268,7 @@ func (a *AOF) appended() uint64 {
 	if kick {
 		a.kicked = true
 	}
-	if a.pending >= maxPending && a.opts.Fsync != FsyncAlways {
+	if a.pending >= maxPending && a.policy() != FsyncAlways {
 		tok |= throttleBit
 	}
 	a.mu.Unlock()
@@ -368,7 +386,7 @@ func appendSelect(dst []byte, db int) []byte {
 // buffer has grown past its bound, when it waits for the write.
 func (a *AOF) Sync(tok uint64) {
 	switch {
-	case a.opts.Fsync == FsyncAlways:
+	case a.policy() == FsyncAlways:
 		a.waitFor(tok, true)
 	case tok&throttleBit != 0:
 		a.waitFor(tok&^throttleBit, false)
@@ -479,11 +497,11 @@ func (a *AOF) background() {
 			return
 		case <-a.kick:
 			// a large backlog: write it now (fsync stays on schedule)
-			if a.opts.Fsync != FsyncAlways {
+			if a.policy() != FsyncAlways {
 				a.flush(false)
 			}
 		case <-t.C:
-			switch a.opts.Fsync {
+			switch a.policy() {
 			case FsyncEverySec:
 				if time.Since(last) >= time.Second {
 					a.flush(true)

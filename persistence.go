@@ -32,7 +32,7 @@ type SavePoint struct {
 // persistState is a Store's persistence: the append-only log, snapshot
 // scheduling and the counters INFO persistence reports.
 type persistState struct {
-	mu  sync.Mutex                   // serializes snapshots, rewrites, turning the log on and off
+	mu  sync.Mutex                  // serializes snapshots, rewrites, turning the log on and off
 	aof atomic.Pointer[persist.AOF] // nil: appendonly no
 
 	dirtyAtSave   atomic.Int64

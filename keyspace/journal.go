@@ -100,12 +100,19 @@ func (c *Ctx) journalRESP() {
 	}
 }
 
-// AppendRESP appends args encoded as a RESP multibulk.
-func AppendRESP(dst []byte, args []string) []byte {
+// RESPLen returns the size of args encoded as a RESP multibulk.
+func RESPLen(args []string) int {
 	n := 1 + decLen(len(args)) + 2
 	for _, s := range args {
 		n += 1 + decLen(len(s)) + 2 + len(s) + 2
 	}
+	return n
+}
+
+// AppendRESP appends args encoded as a RESP multibulk (the append-only
+// log's records), growing dst only when it lacks room.
+func AppendRESP(dst []byte, args []string) []byte {
+	n := RESPLen(args)
 	if cap(dst)-len(dst) < n {
 		nd := make([]byte, len(dst), 2*cap(dst)+n)
 		copy(nd, dst)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,83 +300,17 @@ func (a *AOF) room(n int) {
 }
 
 // commandLen is the size of args encoded as a RESP multibulk.
-func commandLen(args []string) int {
-	n := 1 + decLen(len(args)) + 2
-	for _, s := range args {
-		n += 1 + decLen(len(s)) + 2 + len(s) + 2
-	}
-	return n
-}
+func commandLen(args []string) int { return keyspace.RESPLen(args) }
 
-// encodeCommand appends args as a RESP multibulk; dst has room for
-// commandLen(args) more bytes.
-func encodeCommand(dst []byte, args []string) []byte {
-	i := len(dst)
-	b := dst[:cap(dst)]
-	b[i] = '*'
-	i = putDec(b, i+1, len(args))
-	b[i], b[i+1] = '\r', '\n'
-	i += 2
-	for _, s := range args {
-		b[i] = '$'
-		i = putDec(b, i+1, len(s))
-		b[i], b[i+1] = '\r', '\n'
-		i += 2
-		i += copy(b[i:], s)
-		b[i], b[i+1] = '\r', '\n'
-		i += 2
-	}
-	return b[:i]
-}
+// encodeCommand appends args as a RESP multibulk.
+func encodeCommand(dst []byte, args []string) []byte { return keyspace.AppendRESP(dst, args) }
 
-// decLen returns the number of decimal digits of n >= 0.
-func decLen(n int) int {
-	switch {
-	case n < 10:
-		return 1
-	case n < 100:
-		return 2
-	case n < 1000:
-		return 3
-	}
-	d := 4
-	for n >= 10000 {
-		n /= 10
-		d++
-	}
-	return d
-}
-
-// putDec writes n >= 0 in decimal at b[i:] and returns the index after it.
-func putDec(b []byte, i, n int) int {
-	switch {
-	case n < 10:
-		b[i] = byte('0' + n)
-		return i + 1
-	case n < 100:
-		b[i], b[i+1] = byte('0'+n/10), byte('0'+n%10)
-		return i + 2
-	}
-	d := decLen(n)
-	for j := i + d - 1; j >= i; j-- {
-		b[j] = byte('0' + n%10)
-		n /= 10
-	}
-	return i + d
-}
-
-// selectLen is the encoded size of SELECT db.
-func selectLen(db int) int {
-	return len("*2\r\n$6\r\nSELECT\r\n$") + decLen(decLen(db)) + 2 + decLen(db) + 2
-}
+// selectLen is the size of SELECT db encoded.
+func selectLen(db int) int { return keyspace.RESPLen([]string{"SELECT", strconv.Itoa(db)}) }
 
 // appendSelect encodes SELECT db.
 func appendSelect(dst []byte, db int) []byte {
-	dst = append(dst, "*2\r\n$6\r\nSELECT\r\n$"...)
-	dst = strconv.AppendInt(dst, int64(decLen(db)), 10)
-	dst = append(dst, '\r', '\n')
-	dst = strconv.AppendInt(dst, int64(db), 10)
-	return append(dst, '\r', '\n')
+	return keyspace.AppendRESP(dst, []string{"SELECT", strconv.Itoa(db)})
 }
 
 // Sync blocks until the records of token tok are durable as the policy
@@ -574,7 +507,6 @@ func newChunks(n int, dst [][]byte) [][]byte {
 
 // appendCommand encodes one command as a RESP multibulk.
 func appendCommand(dst []byte, args ...string) []byte {
-	dst = slices.Grow(dst, commandLen(args))
 	return encodeCommand(dst, args)
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/crc64"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -274,40 +275,28 @@ func TestPersistence_SnapshotRecordsAreMsgpack(t *testing.T) {
 	}, entries)
 }
 
-// normalize maps msgpack's integer widths to int8 where they fit and
-// keeps everything else.
+// normalize maps msgpack's integer widths to int8 where they fit (int64
+// otherwise) and keeps everything else.
 func normalize(v any) any {
-	switch x := v.(type) {
-	case []any:
+	if x, ok := v.([]any); ok {
 		out := make([]any, len(x))
 		for i := range x {
 			out[i] = normalize(x[i])
 		}
 		return out
-	case int8, int16, int32, int64, uint8, uint16, uint32, uint64:
-		var n int64
-		switch y := x.(type) {
-		case int8:
-			n = int64(y)
-		case int16:
-			n = int64(y)
-		case int32:
-			n = int64(y)
-		case int64:
-			n = y
-		case uint8:
-			n = int64(y)
-		case uint16:
-			n = int64(y)
-		case uint32:
-			n = int64(y)
-		case uint64:
-			n = int64(y)
-		}
-		if n >= -128 && n <= 127 {
-			return int8(n)
-		}
-		return n
 	}
-	return v
+	rv := reflect.ValueOf(v)
+	var n int64
+	switch {
+	case rv.CanInt():
+		n = rv.Int()
+	case rv.CanUint():
+		n = int64(rv.Uint())
+	default:
+		return v
+	}
+	if n >= -128 && n <= 127 {
+		return int8(n)
+	}
+	return n
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/embedis/embedis"
 	"github.com/embedis/embedis/internal/difftest"
+	"github.com/embedis/embedis/internal/seedscripts"
 	"github.com/embedis/embedis/server"
 )
 
@@ -27,28 +28,8 @@ func TestScripting_Golden(t *testing.T) {
 
 // The seed guide's scripts, verbatim.
 const (
-	seedLock = `
-local val = redis.call('GET', KEYS[1])
-if val then return val end
-local locked = redis.call('SET', KEYS[2], '1', 'NX', 'EX', '10')
-if locked then return nil end
-return redis.call('GET', KEYS[1])
-`
-	seedRateLimit = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+	seedLock      = seedscripts.StampedeLock
+	seedRateLimit = seedscripts.RateLimit
 )
 
 func scriptServer(t *testing.T) *server.Server {

@@ -65,21 +65,7 @@ func TestScriptPlan_Admission(t *testing.T) {
 	}
 }
 
-const rateLimitScriptForTest = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+const rateLimitScriptForTest = seedRateLimitScript
 
 // keysInDistinctShards returns n keys that live in n different shards.
 func keysInDistinctShards(s *Store, prefix string, n int) []string {

@@ -13,35 +13,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/embedis/embedis/internal/seedscripts"
 	"github.com/embedis/embedis/keyspace"
 	"github.com/embedis/embedis/lua"
 	"github.com/embedis/embedis/resp"
 )
 
 // The seed guide's scripts, verbatim (../shared/SEED-redis-guide.txt).
-const seedLockScript = `
-local val = redis.call('GET', KEYS[1])
-if val then return val end
-local locked = redis.call('SET', KEYS[2], '1', 'NX', 'EX', '10')
-if locked then return nil end
-return redis.call('GET', KEYS[1])
-`
-
-const seedRateLimitScript = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+const (
+	seedLockScript      = seedscripts.StampedeLock
+	seedRateLimitScript = seedscripts.RateLimit
+)
 
 func sha1hex(s string) string { return lua.SHA1Hex(s) }
 

@@ -7,24 +7,11 @@ import (
 	"testing"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/seedscripts"
 )
 
 // The seed guide's RATE_LIMIT_SCRIPT, verbatim.
-const rateLimitScript = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+const rateLimitScript = seedscripts.RateLimit
 
 const rlDevices = 10000
 

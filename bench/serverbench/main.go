@@ -39,6 +39,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/embedis/embedis/internal/seedscripts"
 )
 
 // test is one redis-benchmark workload.
@@ -63,21 +65,7 @@ var tests = []test{
 
 // rateLimitScript is the seed guide's RATE_LIMIT_SCRIPT, verbatim (the
 // same as the in-process Lua benchmark's).
-const rateLimitScript = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+const rateLimitScript = seedscripts.RateLimit
 
 var rateLimitSHA = func() string {
 	sum := sha1.Sum([]byte(rateLimitScript))

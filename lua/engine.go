@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,8 +88,9 @@ type Engine struct {
 	// it, and interpreters of an older generation are closed instead of
 	// reused.
 	gen    atomic.Uint64
-	poolMu sync.Mutex
-	pool   []*vm // idle eval interpreters
+	poolMu  sync.Mutex
+	pool    []*vm // idle eval interpreters
+	idleCap int   // maxIdleVMs()
 
 	vmsMu sync.Mutex
 	vms   map[*vm]struct{} // every open interpreter (SCRIPT KILL, busy state)
@@ -102,10 +104,11 @@ type Engine struct {
 	rand atomic.Uint64 // lrand48 state shared by all interpreters
 }
 
-// maxIdleVMs bounds the idle eval interpreters an engine keeps. More may
-// exist while that many scripts run at once; the extra ones are closed
-// when their script ends.
-const maxIdleVMs = 64
+// maxIdleVMs bounds the idle eval interpreters an engine keeps (an
+// interpreter holds about 300 KB): two per P when the engine is created,
+// plus two. More may exist while that many scripts run at once; the extra
+// ones are closed when their script ends.
+func maxIdleVMs() int { return 2*runtime.GOMAXPROCS(0) + 2 }
 
 // maxVMFuncs bounds the instantiated scripts an interpreter keeps; past
 // it the interpreter forgets them all (instantiating a compiled script
@@ -114,7 +117,7 @@ const maxVMFuncs = 2 * MaxEvalScripts
 
 // NewEngine returns an engine with Redis's defaults.
 func NewEngine() *Engine {
-	e := &Engine{libs: map[string]*Library{}, funcs: map[string]*Function{}, vms: map[*vm]struct{}{}}
+	e := &Engine{libs: map[string]*Library{}, funcs: map[string]*Function{}, vms: map[*vm]struct{}{}, idleCap: maxIdleVMs()}
 	e.busyNS.Store(int64(DefaultBusyThreshold))
 	e.maxMem.Store(DefaultMaxMemory)
 	e.rand.Store(lrandInit)
@@ -377,7 +380,7 @@ func (e *Engine) openVM(kind vmKind) *vm {
 func (e *Engine) evalVMPut(v *vm) {
 	if !v.broken && v.gen == e.gen.Load() {
 		e.poolMu.Lock()
-		if len(e.pool) < maxIdleVMs {
+		if len(e.pool) < e.idleCap {
 			e.pool = append(e.pool, v)
 			e.poolMu.Unlock()
 			return

@@ -87,7 +87,7 @@ type Engine struct {
 	// gen is the generation of the eval interpreters: SCRIPT FLUSH bumps
 	// it, and interpreters of an older generation are closed instead of
 	// reused.
-	gen    atomic.Uint64
+	gen     atomic.Uint64
 	poolMu  sync.Mutex
 	pool    []*vm // idle eval interpreters
 	idleCap int   // maxIdleVMs()

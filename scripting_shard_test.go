@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -289,4 +290,47 @@ func TestEval_GoAPI_Replies(t *testing.T) {
 		require.NoError(t, err, body)
 		assert.Equal(t, want, got, body)
 	}
+}
+
+func TestEval_Concurrent_FlushKillStats(t *testing.T) {
+	s, _ := openTest(t)
+	script := NewScript(rateLimitScriptForTest)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var runs atomic.Int64
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				v, err := script.Run(bg, s, []string{"rl:" + strconv.Itoa(w)}, 1_700_000_000_000+i, 60000, 100, "u"+strconv.Itoa(i))
+				if assert.NoError(t, err) {
+					assert.Equal(t, resp.KindInt, v.Kind)
+				}
+				runs.Add(1)
+			}
+		}(w)
+	}
+	sess := s.NewSession()
+	for i := 0; i < 50 || runs.Load() < 400; i++ {
+		assert.Equal(t, "-"+lua.ErrNotBusy+"\r\n", do(t, sess, "SCRIPT", "KILL"), "no script is busy")
+		do(t, sess, "FUNCTION", "STATS")
+		if i%10 == 0 {
+			assert.Equal(t, "+OK\r\n", do(t, sess, "SCRIPT", "FLUSH"))
+		}
+	}
+	close(stop)
+	wg.Wait()
+	n := int64(0)
+	for w := 0; w < 4; w++ {
+		v, err := s.Eval(bg, "return redis.call('ZCARD', KEYS[1])", []string{"rl:" + strconv.Itoa(w)})
+		require.NoError(t, err)
+		n += v.Int
+	}
+	assert.Greater(t, n, int64(0))
 }

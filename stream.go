@@ -250,7 +250,8 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 			return id, false, nil
 		}
 		s = stream.New()
-		c.Create(db, key).SetObj(keyspace.KindStream, s)
+		e = c.Create(db, key)
+		e.SetObj(keyspace.KindStream, s)
 	} else {
 		s = objOf[*stream.Stream](e)
 	}
@@ -268,7 +269,7 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 			c.Notify(db, keyspace.NotifyStream, "xtrim", key)
 		}
 	}
-	c.Touch(db, key)
+	c.TouchEntry(db, e)
 	if c.Journaling() {
 		args := make([]string, 0, 8+len(fv))
 		args = append(args, "XADD", strings.Clone(key))

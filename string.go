@@ -54,7 +54,7 @@ func setOp(c *keyspace.Ctx, db int, key, val string, sp setSpec) (old string, ha
 	if !sp.keepTTL {
 		c.SetExpire(db, e, sp.expireAt)
 	}
-	c.Touch(db, key)
+	c.TouchEntry(db, e)
 	c.Notify(db, keyspace.NotifyString, "set", key)
 	if sp.expireAt != 0 {
 		c.Notify(db, keyspace.NotifyGeneric, "expire", key)

@@ -433,6 +433,18 @@ func (c *Ctx) Touch(db int, key string) {
 	c.touchShard(sh, db, key)
 }
 
+// TouchEntry is Touch for the entry the caller holds (found or created
+// in this lock hold and not removed since): it skips the key's lookup.
+func (c *Ctx) TouchEntry(db int, e *Entry) {
+	sh, _ := c.shardFor(e.key)
+	sh.dirty++
+	c.wrote = true
+	if t := sh.dbs[db]; t != nil {
+		c.account(sh, t, e)
+	}
+	c.touchShard(sh, db, e.key)
+}
+
 func (c *Ctx) touchShard(sh *shard, db int, key string) {
 	if len(sh.watch) == 0 {
 		return

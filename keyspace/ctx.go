@@ -152,10 +152,6 @@ func (c *Ctx) Lock(keys ...string) {
 	if c.excl {
 		return
 	}
-	// hooks are read again with every first lock: a unit whose locks were
-	// taken after SetHooks journals through the new hooks (the log turned
-	// on at runtime sees every write that follows)
-	c.hooks = c.ks.hooks.Load()
 	switch len(keys) {
 	case 0:
 		return
@@ -179,6 +175,7 @@ func (c *Ctx) Lock(keys ...string) {
 	}
 	c.nheld = len(c.heldN)
 	c.ks.lockShards(c.heldN)
+	c.hooks = c.ks.hooks.Load()
 }
 
 // LockShard locks shard i alone (for walks over the whole keyspace, one
@@ -187,9 +184,14 @@ func (c *Ctx) LockShard(i int) {
 	if c.excl {
 		return
 	}
-	c.hooks = c.ks.hooks.Load()
 	c.held1, c.nheld = i, 1
 	c.ks.lockShard(i)
+	// The hooks are read again once the lock is held: a unit whose locks
+	// were taken after SetHooks journals through the new hooks, so a log
+	// turned on at runtime sees every write its base snapshot missed.
+	// (Read before locking, a unit could take its lock after the
+	// snapshot's instant and still journal through the old hooks.)
+	c.hooks = c.ks.hooks.Load()
 }
 
 // Unlock releases the shard locks taken by Lock.

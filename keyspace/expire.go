@@ -29,6 +29,9 @@ func (ks *Keyspace) ActiveExpireCycle(budget time.Duration) int {
 	for pass := 0; pass < ks.dbs; pass++ {
 		db := ks.expDB
 		ks.expDB = (ks.expDB + 1) % ks.dbs
+		if ks.dbShards[db].Load() == 0 {
+			continue // an empty database: nothing to sample
+		}
 		for si := range ks.shards {
 			for {
 				ks.Begin(&c)

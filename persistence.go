@@ -80,19 +80,13 @@ func (s *Store) openPersistence() error {
 		}
 		p.aof.Store(a)
 		p.baseSize.Store(a.BaseSize() + a.Size())
-		s.ks.SetHooks(&keyspace.Hooks{Journal: a.Append, JournalRESP: a.AppendRESP, JournalSync: a.Sync, Notify: s.notifyHook()})
+		s.setJournal(a)
 	} else if path := s.snapshotPath(); path != "" {
 		if err := s.loadSnapshot(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
 	p.dirtyAtSave.Store(s.ks.Dirty())
-	return nil
-}
-
-// notifyHook returns the notification hook currently installed, so that
-// installing the journal keeps it.
-func (s *Store) notifyHook() func([]keyspace.Event) {
 	return nil
 }
 

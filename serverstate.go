@@ -90,9 +90,8 @@ func newServerState(ks *keyspace.Keyspace, opts Options) *serverState {
 // feature is used: before that nobody can be subscribed, so no event has
 // a receiver. The journal hooks of the append-only log are kept.
 //
-// Persistence re-installs the hooks when it (re)opens the log; it gets the
-// notification hook from notifyHook, which should return
-// s.pubsubNotifyHook().
+// Persistence installs its journal hooks with setJournal, which keeps the
+// notification hook.
 func (s *Store) installNotifyHook(st *serverState) {
 	h := &keyspace.Hooks{Notify: st.publishEvents}
 	if old := s.ks.Hooks(); old != nil {
@@ -109,10 +108,6 @@ func (s *Store) installNotifyHook(st *serverState) {
 	}
 	s.ks.SetHooks(h)
 }
-
-// pubsubNotifyHook returns the hook that publishes s's keyspace
-// notifications, for whoever installs the keyspace hooks.
-func (s *Store) pubsubNotifyHook() func([]keyspace.Event) { return s.state().publishEvents }
 
 // totals returns total_commands_processed, total_net_input_bytes and
 // total_net_output_bytes: the counts of closed sessions plus those of the

@@ -300,7 +300,10 @@ func sanitizeErr(s string) string {
 }
 
 // resolve finds the command (or subcommand) for args and checks arity. It
-// returns an error text when the call is invalid.
+// returns an error text when the call is invalid; the command is still
+// returned when it was found but has the wrong number of arguments (its
+// rejected call is counted, as Redis counts it), and is nil for an unknown
+// command or subcommand.
 func resolve(args [][]byte) (*Command, string) {
 	cmd := lookupCommandBytes(args[0])
 	if cmd == nil {
@@ -311,7 +314,7 @@ func resolve(args [][]byte) (*Command, string) {
 			if cmd.run != nil { // COMMAND with no subcommand
 				return cmd, ""
 			}
-			return nil, errWrongArgs(cmd.Name).msg
+			return cmd, errWrongArgs(cmd.Name).msg
 		}
 		sub := cmd.sub[strings.ToLower(string(args[1]))]
 		if sub == nil {
@@ -324,7 +327,7 @@ func resolve(args [][]byte) (*Command, string) {
 		cmd = sub
 	}
 	if (cmd.Arity > 0 && len(args) != cmd.Arity) || (cmd.Arity < 0 && len(args) < -cmd.Arity) {
-		return nil, errWrongArgs(cmd.Name).msg
+		return cmd, errWrongArgs(cmd.Name).msg
 	}
 	return cmd, ""
 }

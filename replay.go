@@ -42,7 +42,7 @@ func (s *Store) resolveReplay(db int, args [][]byte) (*Command, error) {
 		return nil, nil
 	}
 	cmd, msg := resolve(args)
-	if cmd == nil {
+	if msg != "" {
 		return nil, errors.New(msg)
 	}
 	if db < 0 || db >= len(s.dbs) {

@@ -254,15 +254,10 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 }
 
 // exec is Exec after the reply writer is chosen; it returns the resolved
-// command (nil for an unknown one).
+// command (nil for an unknown one), whose statistics Exec updates.
 func (sess *Session) exec(args [][]byte, w resp.ReplyWriter) *Command {
 	cmd, msg := resolve(args)
-	if cmd == nil {
-		// a known command with the wrong number of arguments is counted
-		// as its rejected call, as Redis does
-		if c := lookupCommandBytes(args[0]); c != nil && c.sub == nil {
-			cmd = c
-		}
+	if msg != "" {
 		sess.reject(w, msg)
 		return cmd
 	}

@@ -26,6 +26,8 @@ func TestDiff_CommandStats(t *testing.T) {
 		{"NOSUCHCOMMAND", "a"}, // unknown: error only
 		{"CONFIG", "NOSUCH"},   // unknown subcommand: error only
 		{"HSET", "h", "f"},     // rejected: arity
+		{"CONFIG", "GET"},      // rejected: the subcommand's arity
+		{"CLIENT"},             // rejected: the container's arity
 		{"MULTI"}, {"SET", "a", "1"}, {"INCR", "k"}, {"EXEC"},
 		{"MULTI"}, {"SET", "a"}, {"EXEC"},
 		{"EXEC"},

@@ -128,15 +128,12 @@ func (s *Store) stopAOF() error {
 // setJournal installs a's journal hooks (nil removes them), keeping the
 // notification hook.
 func (s *Store) setJournal(a *persist.AOF) {
-	h := &keyspace.Hooks{}
-	if old := s.ks.Hooks(); old != nil {
-		*h = *old
-	}
-	h.Journal, h.JournalRESP, h.JournalSync = nil, nil, nil
-	if a != nil {
-		h.Journal, h.JournalRESP, h.JournalSync = a.Append, a.AppendRESP, a.Sync
-	}
-	s.ks.SetHooks(h)
+	s.ks.UpdateHooks(func(h *keyspace.Hooks) {
+		h.Journal, h.JournalRESP, h.JournalSync = nil, nil, nil
+		if a != nil {
+			h.Journal, h.JournalRESP, h.JournalSync = a.Append, a.AppendRESP, a.Sync
+		}
+	})
 }
 
 // prepareAppendOnly turns the log on or off for CONFIG SET appendonly.

@@ -85,28 +85,18 @@ func newServerState(ks *keyspace.Keyspace, opts Options) *serverState {
 }
 
 // installNotifyHook makes keyspace notifications reach pub/sub, keeping
-// the hooks already installed. It runs
-// when the server state is created, i.e. when the first client-facing
-// feature is used: before that nobody can be subscribed, so no event has
-// a receiver. The journal hooks of the append-only log are kept.
-//
-// Persistence installs its journal hooks with setJournal, which keeps the
-// notification hook.
+// the hooks already installed (the log's journal, an embedder's observers;
+// an existing notification hook runs first). It runs when the server state
+// is created, i.e. when the first client-facing feature is used: before
+// that nobody can be subscribed, so no event has a receiver.
 func (s *Store) installNotifyHook(st *serverState) {
-	h := &keyspace.Hooks{Notify: st.publishEvents}
-	if old := s.ks.Hooks(); old != nil {
-		// keep whatever is installed (the log's journal, an embedder's
-		// observers) and publish after an existing notification hook
-		*h = *old
-		h.Notify = st.publishEvents
-		if prev := old.Notify; prev != nil {
+	s.ks.UpdateHooks(func(h *keyspace.Hooks) {
+		if prev := h.Notify; prev != nil {
 			h.Notify = func(ev []keyspace.Event) { prev(ev); st.publishEvents(ev) }
+		} else {
+			h.Notify = st.publishEvents
 		}
-	}
-	if a := s.persist.aof.Load(); a != nil && h.Journal == nil {
-		h.Journal, h.JournalSync = a.Append, a.Sync
-	}
-	s.ks.SetHooks(h)
+	})
 }
 
 // totals returns total_commands_processed, total_net_input_bytes and

@@ -61,6 +61,7 @@ type Keyspace struct {
 
 	notifyFlags atomic.Uint32
 	hooks       atomic.Pointer[Hooks]
+	hooksMu     sync.Mutex // serializes UpdateHooks
 	lruClock    atomic.Uint32
 	access      atomic.Pointer[AccessPolicy]
 	fieldExp    atomic.Pointer[FieldExpirer]
@@ -199,6 +200,21 @@ func (ks *Keyspace) SetHooks(h *Hooks) { ks.hooks.Store(h) }
 
 // Hooks returns the installed write observers, or nil.
 func (ks *Keyspace) Hooks() *Hooks { return ks.hooks.Load() }
+
+// UpdateHooks installs a copy of the current hooks changed by edit, so
+// that observers installed by different parts (the log's journal, pub/sub
+// notifications, an embedder's hooks) keep each other. Updates are
+// serialized; units read the new hooks once their locks are held.
+func (ks *Keyspace) UpdateHooks(edit func(h *Hooks)) {
+	ks.hooksMu.Lock()
+	defer ks.hooksMu.Unlock()
+	h := &Hooks{}
+	if old := ks.hooks.Load(); old != nil {
+		*h = *old
+	}
+	edit(h)
+	ks.hooks.Store(h)
+}
 
 // SetNotifyFlags sets the notify-keyspace-events class mask (see the Notify*
 // constants). 0 disables notifications.

@@ -41,7 +41,8 @@ func (x *Exec) parseTimeout(i int) (time.Duration, bool) {
 	return time.Duration(ms) * time.Millisecond, true
 }
 
-// parseTimeoutMS parses a timeout in milliseconds (XREAD BLOCK).
+// parseTimeoutMS parses a timeout in milliseconds (XREAD BLOCK, WAIT,
+// CLIENT PAUSE).
 func (x *Exec) parseTimeoutMS(i int) (time.Duration, bool) {
 	v, ok := parseInt(x.arg(i))
 	if !ok {
@@ -118,9 +119,19 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 	for _, k := range keys {
 		x.c.SignalReady(x.db, k)
 	}
-	if x.sess.endBlock() == unblockError && !served {
-		x.err(errUnblocked)
+	if x.endBlocked(served) {
 		return true // the reply is written
 	}
 	return served
+}
+
+// endBlocked ends the session's blocked state after a wait. When CLIENT
+// UNBLOCK ... ERROR ended a wait that served nothing, it writes
+// -UNBLOCKED and reports true.
+func (x *Exec) endBlocked(served bool) bool {
+	if x.sess.endBlock() == unblockError && !served {
+		x.err(errUnblocked)
+		return true
+	}
+	return false
 }

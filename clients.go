@@ -170,39 +170,38 @@ func (sess *Session) clientType() string {
 	return "normal"
 }
 
+// clientFlagLetters are the CLIENT LIST flags in the order Redis prints
+// them (O P x b d c u A U r e T; embedis has no d, c, u or r).
+var clientFlagLetters = [...]struct {
+	f      uint32
+	letter byte
+}{
+	{cflagMonitor, 'O'}, {cflagPubSub, 'P'}, {cflagMulti, 'x'}, {cflagBlocked, 'b'},
+	{cflagCloseASAP, 'A'}, {cflagUnix, 'U'}, {cflagNoEvict, 'e'}, {cflagNoTouch, 'T'},
+}
+
 // flagString renders the CLIENT LIST flags field.
 func (sess *Session) flagString() string {
 	f := sess.info.flags.Load()
 	var b []byte
-	// Redis's order: O P x b d c u A U r e T
-	if f&cflagMonitor != 0 {
-		b = append(b, 'O')
-	}
-	if f&cflagPubSub != 0 {
-		b = append(b, 'P')
-	}
-	if f&cflagMulti != 0 {
-		b = append(b, 'x')
-	}
-	if f&cflagBlocked != 0 {
-		b = append(b, 'b')
-	}
-	if f&cflagCloseASAP != 0 {
-		b = append(b, 'A')
-	}
-	if f&cflagUnix != 0 {
-		b = append(b, 'U')
-	}
-	if f&cflagNoEvict != 0 {
-		b = append(b, 'e')
-	}
-	if f&cflagNoTouch != 0 {
-		b = append(b, 'T')
+	for _, l := range clientFlagLetters {
+		if f&l.f != 0 {
+			b = append(b, l.letter)
+		}
 	}
 	if len(b) == 0 {
 		return "N"
 	}
 	return string(b)
+}
+
+// setFlag sets or clears a CLIENT LIST flag.
+func (sess *Session) setFlag(f uint32, on bool) {
+	if on {
+		sess.info.flags.Or(f)
+	} else {
+		sess.info.flags.And(^f)
+	}
 }
 
 // clientLine renders the session as one CLIENT LIST / CLIENT INFO line
@@ -307,7 +306,7 @@ func (sess *Session) beginBlock() <-chan struct{} {
 	b.on, b.reason, b.ch = true, 0, make(chan struct{})
 	ch := b.ch
 	b.mu.Unlock()
-	sess.info.flags.Or(cflagBlocked)
+	sess.setFlag(cflagBlocked, true)
 	sess.state().blocked.Add(1)
 	return ch
 }
@@ -323,7 +322,7 @@ func (sess *Session) endBlock() uint8 {
 	r := b.reason
 	b.on, b.reason, b.ch = false, 0, nil
 	b.mu.Unlock()
-	sess.info.flags.And(^cflagBlocked)
+	sess.setFlag(cflagBlocked, false)
 	sess.state().blocked.Add(-1)
 	return r
 }

@@ -430,11 +430,7 @@ func cmdClientNoEvict(x *Exec) {
 		return
 	}
 	x.sess.noEvict = on
-	if on {
-		x.sess.info.flags.Or(cflagNoEvict)
-	} else {
-		x.sess.info.flags.And(^cflagNoEvict)
-	}
+	x.sess.setFlag(cflagNoEvict, on)
 	x.ok()
 }
 
@@ -444,11 +440,7 @@ func cmdClientNoTouch(x *Exec) {
 		return
 	}
 	x.sess.NoTouch = on
-	if on {
-		x.sess.info.flags.Or(cflagNoTouch)
-	} else {
-		x.sess.info.flags.And(^cflagNoTouch)
-	}
+	x.sess.setFlag(cflagNoTouch, on)
 	x.ok()
 }
 
@@ -489,13 +481,8 @@ func (st *serverState) pause() *clientPause {
 }
 
 func cmdClientPause(x *Exec) {
-	v, ok := parseInt(x.arg(2))
+	timeout, ok := x.parseTimeoutMS(2)
 	if !ok {
-		x.errStr("ERR timeout is not an integer or out of range")
-		return
-	}
-	if v < 0 {
-		x.errStr("ERR timeout is negative")
 		return
 	}
 	all := true
@@ -514,7 +501,7 @@ func cmdClientPause(x *Exec) {
 	}
 	p := x.sess.state().pause()
 	p.mu.Lock()
-	until := time.Now().Add(time.Duration(v) * time.Millisecond)
+	until := time.Now().Add(timeout)
 	wasActive := time.Now().Before(p.until)
 	// A pause can only be extended or made stricter, as in Redis.
 	if until.After(p.until) {

@@ -129,13 +129,7 @@ func cmdWait(x *Exec) {
 		x.err(ErrNotInteger)
 		return
 	}
-	v, ok := parseInt(x.arg(2))
-	if !ok {
-		x.errStr("ERR timeout is not an integer or out of range")
-		return
-	}
-	if v < 0 {
-		x.errStr("ERR timeout is negative")
+	if _, ok := x.parseTimeoutMS(2); !ok {
 		return
 	}
 	x.w.Int(0)

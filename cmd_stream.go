@@ -610,10 +610,7 @@ func cmdXRead(x *Exec) {
 	}
 	unblocked := x.sess.beginBlock()
 	served, _ := streamWait(x.c, x.db, keys, keys, timeout, x.sess.Ctx.Done(), unblocked, try)
-	switch {
-	case x.sess.endBlock() == unblockError && !served:
-		x.err(errUnblocked)
-	case !served:
+	if !x.endBlocked(served) && !served {
 		x.w.NullArray()
 	}
 }

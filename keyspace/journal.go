@@ -68,7 +68,7 @@ func (c *Ctx) propagateRESP(db int, args []string) {
 	if jb.n == 0 {
 		jb.firstDB = db
 	} else if db != jb.lastDB {
-		jb.b = appendSelectRESP(jb.b, db)
+		jb.b = AppendSelectRESP(jb.b, db)
 	}
 	jb.lastDB = db
 	jb.n++
@@ -136,12 +136,15 @@ func AppendRESP(dst []byte, args []string) []byte {
 	return b
 }
 
-func appendSelectRESP(dst []byte, db int) []byte {
-	var d [20]byte
-	s := strconv.AppendInt(d[:0], int64(db), 10)
-	var args [2]string
-	args[0], args[1] = "SELECT", string(s)
+// AppendSelectRESP appends SELECT db encoded as a RESP multibulk.
+func AppendSelectRESP(dst []byte, db int) []byte {
+	args := [2]string{"SELECT", strconv.Itoa(db)}
 	return AppendRESP(dst, args[:])
+}
+
+// SelectRESPLen returns the size of SELECT db encoded as a RESP multibulk.
+func SelectRESPLen(db int) int {
+	return len("*2\r\n$6\r\nSELECT\r\n$") + decLen(decLen(db)) + 2 + decLen(db) + 2
 }
 
 // decLen returns the number of decimal digits of n >= 0.

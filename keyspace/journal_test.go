@@ -106,3 +106,12 @@ func TestJournalRESP(t *testing.T) {
 		require.Equal(t, "EXEC", parts[19])
 	}
 }
+
+// TestSelectRESPLen: the computed size of SELECT db is the encoded size.
+func TestSelectRESPLen(t *testing.T) {
+	for _, db := range []int{0, 9, 10, 99, 100, 999, 1000, 12345} {
+		if got, want := SelectRESPLen(db), len(AppendSelectRESP(nil, db)); got != want {
+			t.Fatalf("SelectRESPLen(%d) = %d, encoded %d bytes", db, got, want)
+		}
+	}
+}

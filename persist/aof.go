@@ -203,9 +203,9 @@ func (a *AOF) Append(recs []keyspace.Record) uint64 {
 	n := 0
 	for i := range recs {
 		if i > 0 && recs[i].DB != recs[i-1].DB {
-			n += selectLen(recs[i].DB)
+			n += keyspace.SelectRESPLen(recs[i].DB)
 		}
-		n += commandLen(recs[i].Args)
+		n += keyspace.RESPLen(recs[i].Args)
 	}
 	a.mu.Lock()
 	if a.closed { // turned off (CONFIG SET appendonly no): a late unit's records are dropped
@@ -214,18 +214,18 @@ func (a *AOF) Append(recs []keyspace.Record) uint64 {
 	}
 	if len(recs) > 0 {
 		if db := recs[0].DB; db != a.curDB {
-			n += selectLen(db)
+			n += keyspace.SelectRESPLen(db)
 			a.curDB = db
 			a.room(n)
-			a.cur = appendSelect(a.cur, db)
+			a.cur = keyspace.AppendSelectRESP(a.cur, db)
 		} else {
 			a.room(n)
 		}
 		for i := range recs {
 			if i > 0 && recs[i].DB != recs[i-1].DB {
-				a.cur = appendSelect(a.cur, recs[i].DB)
+				a.cur = keyspace.AppendSelectRESP(a.cur, recs[i].DB)
 			}
-			a.cur = encodeCommand(a.cur, recs[i].Args)
+			a.cur = keyspace.AppendRESP(a.cur, recs[i].Args)
 		}
 		a.curDB = recs[len(recs)-1].DB
 		a.pending += n
@@ -246,9 +246,9 @@ func (a *AOF) AppendRESP(firstDB, lastDB int, resp []byte) uint64 {
 	}
 	n := len(resp)
 	if firstDB != a.curDB {
-		n += selectLen(firstDB)
+		n += keyspace.SelectRESPLen(firstDB)
 		a.room(n)
-		a.cur = appendSelect(a.cur, firstDB)
+		a.cur = keyspace.AppendSelectRESP(a.cur, firstDB)
 	} else {
 		a.room(n)
 	}
@@ -297,20 +297,6 @@ func (a *AOF) room(n int) {
 		return
 	}
 	a.cur = make([]byte, 0, max(n, chunkSize))
-}
-
-// commandLen is the size of args encoded as a RESP multibulk.
-func commandLen(args []string) int { return keyspace.RESPLen(args) }
-
-// encodeCommand appends args as a RESP multibulk.
-func encodeCommand(dst []byte, args []string) []byte { return keyspace.AppendRESP(dst, args) }
-
-// selectLen is the size of SELECT db encoded.
-func selectLen(db int) int { return keyspace.RESPLen([]string{"SELECT", strconv.Itoa(db)}) }
-
-// appendSelect encodes SELECT db.
-func appendSelect(dst []byte, db int) []byte {
-	return keyspace.AppendRESP(dst, []string{"SELECT", strconv.Itoa(db)})
 }
 
 // Sync blocks until the records of token tok are durable as the policy
@@ -507,7 +493,7 @@ func newChunks(n int, dst [][]byte) [][]byte {
 
 // appendCommand encodes one command as a RESP multibulk.
 func appendCommand(dst []byte, args ...string) []byte {
-	return encodeCommand(dst, args)
+	return keyspace.AppendRESP(dst, args)
 }
 
 // ---- manifest (Redis 7 multi-part AOF)

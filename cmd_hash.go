@@ -169,14 +169,7 @@ func cmdHLen(x *Exec) {
 
 func cmdHExists(x *Exec) {
 	ok, err := hexistsOp(x.c, x.db, x.arg(1), x.arg(2))
-	switch {
-	case err != nil:
-		x.err(err)
-	case ok:
-		x.w.Int(1)
-	default:
-		x.w.Int(0)
-	}
+	x.reply01(ok, err)
 }
 
 func cmdHStrLen(x *Exec) {

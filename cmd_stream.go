@@ -707,26 +707,12 @@ func cmdXGroupSetID(x *Exec) {
 
 func cmdXGroupDestroy(x *Exec) {
 	ok, err := xgroupDestroyOp(x.c, x.db, x.arg(2), x.arg(3))
-	switch {
-	case err != nil:
-		x.err(err)
-	case ok:
-		x.w.Int(1)
-	default:
-		x.w.Int(0)
-	}
+	x.reply01(ok, err)
 }
 
 func cmdXGroupCreateConsumer(x *Exec) {
 	ok, err := xgroupCreateConsumerOp(x.c, x.db, x.arg(2), x.arg(3), x.arg(4))
-	switch {
-	case err != nil:
-		x.err(err)
-	case ok:
-		x.w.Int(1)
-	default:
-		x.w.Int(0)
-	}
+	x.reply01(ok, err)
 }
 
 func cmdXGroupDelConsumer(x *Exec) {

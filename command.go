@@ -225,6 +225,18 @@ func (x *Exec) err(e error) {
 
 func (x *Exec) errStr(msg string) { x.w.Error(msg) }
 
+// reply01 replies err, or :1 when ok and :0 when not.
+func (x *Exec) reply01(ok bool, err error) {
+	switch {
+	case err != nil:
+		x.err(err)
+	case ok:
+		x.w.Int(1)
+	default:
+		x.w.Int(0)
+	}
+}
+
 func (x *Exec) syntaxErr() { x.w.Error(ErrSyntax.msg) }
 
 // lockAndRun runs the handler with the shards of its keys locked, then

@@ -54,6 +54,11 @@ type conn struct {
 	mu   sync.Mutex
 	loop *eventLoop // nil in goroutine mode
 	fd   int        // the socket, in event-loop mode
+
+	// ownFD: fd is a descriptor of the connection's own, detached from
+	// Go's runtime poller (event-loop mode on Linux; nc is closed then).
+	// Only the goroutine serving the connection uses it.
+	ownFD bool
 }
 
 func newConn(srv *Server, nc net.Conn) *conn {
@@ -168,6 +173,7 @@ func (c *conn) attach() bool {
 func (c *conn) finish() {
 	c.sess.Close()
 	c.nc.Close()
+	c.closeOwnFD()
 	c.cancel()
 	c.srv.removeConn(c)
 	c.srv.connWG.Done()

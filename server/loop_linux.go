@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"sync"
 	"syscall"
@@ -151,8 +152,7 @@ func (l *eventLoop) add(c *conn, fd int) {
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)}
 		if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
 			l.srv.log.Warn("epoll_ctl", "err", err)
-			l.release(c)
-			go func() { defer c.finish(); c.serveLoop(nil) }()
+			l.migrate(c, nil)
 			return
 		}
 		l.conns[fd] = c
@@ -182,7 +182,19 @@ func (l *eventLoop) closeConn(c *conn) {
 // migrate moves c to a goroutine of its own; pending is a command already
 // read that the goroutine runs first.
 func (l *eventLoop) migrate(c *conn, pending [][]byte) {
+	if c.ownFD {
+		nc, err := reattach(c.fd)
+		if err != nil {
+			l.srv.log.Warn("cannot move a connection out of the event loop", "err", err)
+			l.closeConn(c)
+			return
+		}
+		c.mu.Lock()
+		c.nc = nc // kill and wake use it once loop is nil
+		c.mu.Unlock()
+	}
 	l.release(c)
+	c.closeOwnFD()
 	if c.killed.Load() {
 		c.finish()
 		return
@@ -387,6 +399,52 @@ func (srv *Server) serveLoopConn(c *conn) bool {
 	if l == nil {
 		return false
 	}
-	l.add(c, fd)
+	// Take the socket away from Go's runtime poller: a duplicate of the
+	// descriptor, registered only with the loop's epoll, and the net.Conn
+	// closed. Left registered, every packet would also wake the runtime's
+	// own poller (an idle P in epoll_wait) for a goroutine that is never
+	// waiting on it: a wake-up and two context switches per request.
+	nfd, err := dupCloexec(fd)
+	if err != nil {
+		return false
+	}
+	_ = c.nc.Close() // the duplicate keeps the socket open
+	c.ownFD = true
+	l.add(c, nfd)
 	return true
+}
+
+// dupCloexec duplicates fd with close-on-exec set.
+func dupCloexec(fd int) (int, error) {
+	for {
+		r, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+		if e == syscall.EINTR {
+			continue
+		}
+		if e != 0 {
+			return -1, e
+		}
+		return int(r), nil
+	}
+}
+
+// reattach gives a detached socket back to Go's runtime as a net.Conn,
+// for goroutine mode. The descriptor fd stays open and owned by the
+// caller.
+func reattach(fd int) (net.Conn, error) {
+	nfd, err := dupCloexec(fd)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(nfd), "")
+	defer f.Close()
+	return net.FileConn(f) // a duplicate of its own, non-blocking
+}
+
+// closeOwnFD closes the socket a detached connection owns, once.
+func (c *conn) closeOwnFD() {
+	if c.ownFD {
+		c.ownFD = false
+		_ = syscall.Close(c.fd)
+	}
 }

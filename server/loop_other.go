@@ -17,3 +17,4 @@ func (c *conn) loopRead([]byte) (int, error) { return 0, io.EOF }
 
 func (srv *Server) serveLoopConn(*conn) bool { return false }
 func (srv *Server) stopLoops()               {}
+func (c *conn) closeOwnFD()                  {}

@@ -45,6 +45,11 @@ func TestLoop_DetachedSockets(t *testing.T) {
 		assert.Equal(t, "+OK\r\n", do(t, conns[i], "SET", key, "v"+strconv.Itoa(i)))
 		assert.Equal(t, "+OK\r\n", do(t, conns[i], "SELECT", "3"))
 	}
+	// Values larger than one raw read or write (rawIOMax) cross intact.
+	big := strings.Repeat("0123456789abcdef", 3<<14) // 768 KiB
+	assert.Equal(t, "+OK\r\n", do(t, conns[1], "SET", "big", big))
+	assert.Equal(t, "$"+strconv.Itoa(len(big))+"\r\n"+big+"\r\n", do(t, conns[3], "GET", "big"))
+	do(t, conns[1], "DEL", "big")
 	// Every other client blocks: it leaves the loop with the BLPOP it sent.
 	got := make(chan string, n)
 	for i := 0; i < n; i += 2 {

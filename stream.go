@@ -754,6 +754,7 @@ func (d *DB) blockingUnit(ctx context.Context, keys []string, block time.Duratio
 // blocked on a key that became ready.
 func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.Duration, done, unblocked <-chan struct{}, try func() bool) (served, stopped bool) {
 	w := keyspace.NewWaiter()
+	w.Exhaustive = true // one reader failing says nothing of the next
 	for _, k := range keys {
 		c.Block(w, db, k)
 	}
@@ -764,11 +765,15 @@ func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.D
 		timer = t.C
 	}
 	passed := streamsGen(c, db, keys) // the state already waited for
+	var ticket uint64                 // the retry in progress answers this signal
 	for {
 		c.Unlock()
-		c.Finish() // deliver what is pending, turns passed on included
+		c.Finish()       // deliver what is pending, turns passed on included
+		w.Answer(ticket) // the retry, if any, failed and is over
+		ticket = 0
 		select {
 		case <-w.Ready:
+			ticket = w.Took()
 		case <-timer:
 			stopped = true
 		case <-done:

@@ -1053,10 +1053,14 @@ func (d *DB) zblock(ctx context.Context, timeout time.Duration, keys []string, t
 		timer = t.C
 	}
 	var stopErr error
+	var ticket uint64 // the retry in progress answers this signal
 	for {
 		c.Unlock()
+		w.Answer(ticket) // the retry, if any, failed and is over
+		ticket = 0
 		select {
 		case <-w.Ready:
+			ticket = w.Took()
 		case <-timer:
 			stopErr = Nil
 		case <-ctx.Done():

@@ -76,6 +76,8 @@ type Ctx struct {
 	jsync   func(uint64)    // the JournalSync of the hooks that gave jtoken
 	events  []Event
 	ready   []dbKey
+	inWait  bool    // a waiter of this unit is queued (Block .. Unblock)
+	leaving *Waiter // left its queues (UnblockLocked); gone after Finish
 	wakeAll bool
 	wrote   bool // a Touch happened: the unit changed data
 
@@ -107,6 +109,11 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.wakeAll = false
 	c.wrote = false
 	c.NoPropagate = false
+	if w := c.leaving; w != nil { // a unit that never finished
+		c.leaving = nil
+		w.leave()
+	}
+	c.inWait = false
 }
 
 // Keyspace returns the keyspace c runs on.
@@ -604,10 +611,20 @@ func (c *Ctx) Finish() {
 	}
 	if len(c.ready) > 0 {
 		for _, k := range c.ready {
-			c.ks.wake(k)
+			if c.inWait {
+				// A queued waiter passing the turn on must not wait for
+				// other waiters: two could wait for each other.
+				c.ks.wake(k)
+			} else {
+				c.ks.serve(k) // the waiters are served when this returns
+			}
 		}
 		clear(c.ready)
 		c.ready = c.ready[:0]
+	}
+	if w := c.leaving; w != nil {
+		c.leaving = nil
+		w.leave()
 	}
 }
 

@@ -1,20 +1,111 @@
 package keyspace
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Waiter is a blocked reader (BLPOP, BZPOPMIN, XREAD BLOCK, ...) waiting
 // for data on one or more keys. Ready receives a value when one of its
 // keys may have data; the waiter then retries its command and, if it
 // still cannot proceed, keeps waiting. Waiters on a key are woken first
 // come, first served.
+//
+// A write that gives a key data serves its waiters before it returns, as
+// Redis serves blocked clients before it runs the next command: Finish
+// signals them one at a time and waits for each retry to end (see serve).
+// For that the waiter reports its retries: Took after each signal it
+// received, Answer once the retry is over (with the locks released), and
+// leaving the queues (Unblock, UnblockLocked) ends every wait for it.
 type Waiter struct {
 	// Ready is signalled (never closed) when a key may have data.
 	Ready chan struct{}
-	keys  []dbKey
+	// Exhaustive: a retry that fails does not mean the next waiter on the
+	// key would fail too (stream readers with other IDs or groups), so
+	// every waiter on the key is tried, not only the first.
+	Exhaustive bool
+	keys       []dbKey
+
+	mu       sync.Mutex
+	asked    uint64        // signals sent
+	answered uint64        // signals whose retry is over
+	gone     bool          // left its queues: it will not retry again
+	note     chan struct{} // closed (and replaced) when answered or gone change
 }
 
 // NewWaiter returns a waiter with its signal channel.
-func NewWaiter() *Waiter { return &Waiter{Ready: make(chan struct{}, 1)} }
+func NewWaiter() *Waiter {
+	return &Waiter{Ready: make(chan struct{}, 1), note: make(chan struct{})}
+}
+
+// Took records that the waiter received Ready and is about to retry; it
+// returns the ticket to pass to Answer when the retry is over.
+func (w *Waiter) Took() uint64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.asked
+}
+
+// Answer reports that the retry that began with ticket t (from Took) is
+// over and its locks are released. Answer(0) does nothing.
+func (w *Waiter) Answer(t uint64) {
+	if t == 0 {
+		return
+	}
+	w.mu.Lock()
+	if t > w.answered {
+		w.answered = t
+		close(w.note)
+		w.note = make(chan struct{})
+	}
+	w.mu.Unlock()
+}
+
+// leave marks the waiter gone: it left its queues and its unit is over.
+func (w *Waiter) leave() {
+	w.mu.Lock()
+	if !w.gone {
+		w.gone = true
+		close(w.note)
+		w.note = make(chan struct{})
+	}
+	w.mu.Unlock()
+}
+
+// ask signals the waiter and returns the ticket of the signal; ok is
+// false when the waiter is gone.
+func (w *Waiter) ask() (t uint64, ok bool) {
+	w.mu.Lock()
+	if w.gone {
+		w.mu.Unlock()
+		return 0, false
+	}
+	w.asked++
+	t = w.asked
+	w.mu.Unlock()
+	w.signal()
+	return t, true
+}
+
+// await waits until the retry for ticket t is over; it reports true when
+// the waiter left its queues instead (served, timed out or canceled) and
+// its unit is over, the wake-ups it caused served included.
+func (w *Waiter) await(t uint64) (gone bool) {
+	for {
+		w.mu.Lock()
+		if w.gone {
+			w.mu.Unlock()
+			return true
+		}
+		if w.answered >= t {
+			w.mu.Unlock()
+			return false
+		}
+		note := w.note
+		w.mu.Unlock()
+		<-note
+	}
+}
 
 type waitQueue struct{ q []*Waiter }
 
@@ -34,6 +125,8 @@ func (c *Ctx) Block(w *Waiter, db int, key string) {
 	}
 	wq.q = append(wq.q, w)
 	w.keys = append(w.keys, dk)
+	c.inWait = true
+	c.leaving = nil // queued again (a stream reader moving to the back)
 }
 
 // Unblock removes w from every key it waits on. It locks shards itself, so
@@ -56,6 +149,8 @@ func (c *Ctx) Unblock(w *Waiter) {
 		c.Unlock()
 	}
 	w.keys = w.keys[:0]
+	w.leave()
+	c.inWait = false
 }
 
 // Waiting returns the number of waiters on key in db. The key's shard must
@@ -84,6 +179,32 @@ func (ks *Keyspace) wake(k dbKey) {
 	}
 }
 
+// serve serves the waiters on a key that became ready, as Redis serves
+// blocked clients right after the command that gave the key data: it
+// signals the waiters queued now, oldest first, one at a time, and waits
+// for each retry to end. It stops at the first waiter that retried and
+// could not be served (the data is gone), unless that waiter is
+// Exhaustive; a waiter that was served leaves the queue, and the next one
+// gets its turn. The caller holds no locks.
+func (ks *Keyspace) serve(k dbKey) {
+	i := ks.ShardOf(k.key)
+	ks.lockShard(i)
+	var ws []*Waiter
+	if wq := ks.shards[i].waiters[k]; wq != nil {
+		ws = append(ws, wq.q...)
+	}
+	ks.shards[i].mu.Unlock()
+	for _, w := range ws {
+		t, ok := w.ask()
+		if !ok || w.await(t) {
+			continue // gone: served, or left; the next one may be servable
+		}
+		if !w.Exhaustive {
+			return
+		}
+	}
+}
+
 func (w *Waiter) signal() {
 	select {
 	case w.Ready <- struct{}{}:
@@ -109,6 +230,10 @@ func (c *Ctx) UnblockLocked(w *Waiter) {
 		}
 	}
 	w.keys = w.keys[:0]
+	// The waiter is gone once the unit has delivered its effects (Finish):
+	// a served BLMOVE serves the readers of its destination first.
+	c.leaving = w
+	c.inWait = false
 }
 
 // WakeAll signals every waiter in db (FLUSHDB, SWAPDB). It takes each

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestBlocking_TimeoutParsing(t *testing.T) {
@@ -26,11 +25,12 @@ func TestBlocking_TimeoutParsing(t *testing.T) {
 	}
 }
 
-// A write serves the clients blocked on its key before it returns, as
-// Redis serves them before running the next command: what the writer sees
-// next is what they left. A BLMOVE served that way serves the readers of
-// its destination too.
-func TestBlocking_ServedBeforeWriteReturns(t *testing.T) {
+// A command serves the clients blocked on its keys before the session
+// runs the next one, as Redis does: what the writer sees next is what
+// they left. A BLMOVE served that way serves the readers of its
+// destination too. (The typed Go API only signals them; it is tested in
+// list_test.go.)
+func TestBlocking_ServedBeforeNextCommand(t *testing.T) {
 	s, _ := openTest(t)
 	d := s.Select(0)
 	got := make(chan string, 3)
@@ -54,15 +54,11 @@ func TestBlocking_ServedBeforeWriteReturns(t *testing.T) {
 	go pop("q2")
 	waitBlocked(t, s, "q2", 1)
 
-	n, err := d.RPush("q", "a", "b", "c")
-	require.NoError(t, err)
-	assert.Equal(t, 3, n, "the reply counts what the push made")
+	sess := s.NewSession()
+	assert.Equal(t, ":3\r\n", do(t, sess, "RPUSH", "q", "a", "b", "c"), "the reply counts what the push made")
 	// both waiters on q and the reader of q2 are served already
-	for key, want := range map[string]int{"q": 1, "q2": 0} {
-		l, err := d.LLen(key)
-		require.NoError(t, err)
-		assert.Equal(t, want, l, key)
-	}
+	assert.Equal(t, ":1\r\n", do(t, sess, "LLEN", "q"))
+	assert.Equal(t, ":0\r\n", do(t, sess, "LLEN", "q2"))
 	assert.Equal(t, 0, waiters(s, "q"))
 	assert.Equal(t, 0, waiters(s, "q2"))
 	var all []string
@@ -71,11 +67,13 @@ func TestBlocking_ServedBeforeWriteReturns(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"a", "moved b", "b"}, all)
 
-	// a session's pipelined commands see the same
+	// the same inside MULTI/EXEC: served after EXEC
 	go pop("q3")
 	waitBlocked(t, s, "q3", 1)
-	sess := s.NewSession()
-	assert.Equal(t, ":1\r\n", do(t, sess, "RPUSH", "q3", "x"))
-	assert.Equal(t, ":0\r\n", do(t, sess, "LLEN", "q3"))
+	do(t, sess, "MULTI")
+	do(t, sess, "RPUSH", "q3", "x", "y")
+	do(t, sess, "LLEN", "q3")
+	assert.Equal(t, "*2\r\n:2\r\n:2\r\n", do(t, sess, "EXEC"))
+	assert.Equal(t, ":1\r\n", do(t, sess, "LLEN", "q3"))
 	assert.Equal(t, "x", <-got)
 }

@@ -339,6 +339,7 @@ func (sess *Session) run(cmd *Command, args [][]byte, w resp.ReplyWriter) {
 	c := &sess.c
 	sess.s.ks.Begin(c)
 	c.BorrowedKeys = true
+	c.ServeWaiters = true // blocked clients are served before the next command
 	c.NoTouch = sess.NoTouch
 	sess.info.lastCmd.Store(cmd)
 	sess.ran = true

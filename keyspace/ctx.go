@@ -181,11 +181,16 @@ func (c *Ctx) Lock(keys ...string) {
 // LockShard locks shard i alone (for walks over the whole keyspace, one
 // shard at a time).
 func (c *Ctx) LockShard(i int) {
+	c.lockShard(i, true)
+}
+
+// lockShard is LockShard; with copy false see Keyspace.lockShardFor.
+func (c *Ctx) lockShard(i int, copy bool) {
 	if c.excl {
 		return
 	}
 	c.held1, c.nheld = i, 1
-	c.ks.lockShard(i)
+	c.ks.lockShardFor(i, copy)
 	// The hooks are read again once the lock is held: a unit whose locks
 	// were taken after SetHooks journals through the new hooks, so a log
 	// turned on at runtime sees every write its base snapshot missed.

@@ -269,12 +269,24 @@ func (ks *Keyspace) ShardOf(key string) int {
 	return ks.shardOf(ks.hash(key))
 }
 
-// lockShard locks one shard, waiting out any exclusive section.
+// lockShard locks one shard, waiting out any exclusive section. While a
+// snapshot runs, the shard is copied first if nobody has yet.
 func (ks *Keyspace) lockShard(i int) {
+	ks.lockShardFor(i, true)
+}
+
+// lockShardFor is lockShard; with copy false it leaves copying to the
+// caller, who must call copyForWrite before it changes anything in the
+// shard (a locker that usually only looks, like the active expiry cycle,
+// so that it does not make every shard's copy in a row).
+func (ks *Keyspace) lockShardFor(i int, copy bool) {
 	sh := &ks.shards[i]
 	for {
 		sh.mu.Lock()
 		if !ks.excl.Load() {
+			if !copy {
+				return
+			}
 			if s := ks.snap.Load(); s != nil {
 				s.copyShard(i)
 			}
@@ -283,6 +295,15 @@ func (ks *Keyspace) lockShard(i int) {
 		sh.mu.Unlock()
 		ks.xmu.Lock()
 		ks.xmu.Unlock() //nolint:staticcheck // wait for the exclusive section to end
+	}
+}
+
+// copyForWrite copies shard i into a running snapshot if nobody has yet:
+// a holder of its lock taken with lockShardFor(i, false) calls it before
+// changing anything.
+func (ks *Keyspace) copyForWrite(i int) {
+	if s := ks.snap.Load(); s != nil {
+		s.copyShard(i)
 	}
 }
 

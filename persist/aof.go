@@ -110,14 +110,26 @@ type AOF struct {
 	batch    [][]byte // the chunk list not in use (swapped with full)
 	cond     *sync.Cond
 	f        *os.File
-	man      manifest
-	size     int64 // bytes in the current incremental file
-	err      error // sticky write error (aof_last_write_status)
+	retired  []retiredFile // files a rewrite switched away from, with their last records
+	size     int64         // bytes in the current incremental file
+	err      error         // sticky write error (aof_last_write_status)
 	closed   bool
+
+	// manMu guards the manifest (and serializes writing it) so that
+	// appends never wait for its fsyncs.
+	manMu sync.Mutex
+	man   manifest
 
 	kick chan struct{}
 	stop chan struct{}
 	wg   sync.WaitGroup
+}
+
+// retiredFile is an incremental file that Rewrite.Switch moved appends
+// away from, and the records it still has to receive.
+type retiredFile struct {
+	f    *os.File
+	bufs [][]byte
 }
 
 const (
@@ -351,6 +363,8 @@ func (a *AOF) flushLocked(sync bool) {
 		return
 	}
 	a.flushing = true
+	retired := a.retired
+	a.retired = nil
 	bufs := a.full
 	if len(a.cur) > 0 {
 		bufs = append(bufs, a.cur)
@@ -365,10 +379,24 @@ func (a *AOF) flushLocked(sync bool) {
 	a.mu.Unlock()
 
 	var err error
+	// the files a rewrite switched away from get their last records, and
+	// an fsync, before anything is written to the new one
+	for _, r := range retired {
+		for _, b := range r.bufs {
+			if err == nil {
+				_, err = r.f.Write(b)
+			}
+		}
+		if err == nil {
+			err = r.f.Sync()
+		}
+		r.f.Close()
+	}
 	for _, b := range bufs {
-		if _, err = f.Write(b); err != nil {
+		if err != nil {
 			break
 		}
+		_, err = f.Write(b)
 	}
 	if err == nil && sync {
 		err = f.Sync()
@@ -376,6 +404,13 @@ func (a *AOF) flushLocked(sync bool) {
 
 	a.mu.Lock()
 	a.flushing = false
+	for _, r := range retired {
+		for _, b := range r.bufs {
+			if cap(b) == chunkSize && len(a.spare) < maxSpare {
+				a.spare = append(a.spare, b[:0])
+			}
+		}
+	}
 	for i, b := range bufs {
 		if cap(b) == chunkSize && len(a.spare) < maxSpare {
 			a.spare = append(a.spare, b[:0])
@@ -387,7 +422,9 @@ func (a *AOF) flushLocked(sync bool) {
 		a.err = err
 		a.opts.Logf("persist: writing the append-only log: %v", err)
 	} else {
-		a.size += int64(n)
+		if a.f == f { // not switched to a new file meanwhile
+			a.size += int64(n)
+		}
 		a.written = target
 		if sync {
 			a.synced = target

@@ -174,7 +174,8 @@ func TestAOF_RewriteReplacesFiles(t *testing.T) {
 	}
 	rw, err := a.StartRewrite()
 	require.NoError(t, err)
-	a.Sync(a.Append([]keyspace.Record{rec(0, "INCR", "n")})) // after the snapshot point
+	rw.Switch()                                              // the snapshot point
+	a.Sync(a.Append([]keyspace.Record{rec(0, "INCR", "n")})) // after it
 	require.NoError(t, rw.Finish(func(w *bufio.Writer) error {
 		_, err := w.Write(AppendCommand(nil, "SET", "n", "10"))
 		return err
@@ -195,4 +196,42 @@ func TestAOF_RewriteReplacesFiles(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, []string{"SET", "n", "10"}, got[0].args)
 	assert.Equal(t, []string{"INCR", "n"}, got[1].args)
+}
+
+// TestAOF_SwitchKeepsOrder switches a rewrite's new incremental file in
+// while records for the old one are still buffered, and never finishes
+// the rewrite (a crash before the base is written): the old file gets its
+// records before the new one gets any, and loading gives every record in
+// the order appended.
+func TestAOF_SwitchKeepsOrder(t *testing.T) {
+	for _, fsync := range []Fsync{FsyncEverySec, FsyncAlways} {
+		d := t.TempDir()
+		a, err := OpenAOF(AOFOptions{Dir: d, Fsync: fsync})
+		require.NoError(t, err)
+		a.Append([]keyspace.Record{rec(0, "SET", "a", "1")})
+		rw, err := a.StartRewrite()
+		require.NoError(t, err)
+		a.Append([]keyspace.Record{rec(1, "SET", "b", "2")}) // still for the old file
+		rw.Switch()
+		a.Sync(a.Append([]keyspace.Record{rec(1, "SET", "c", "3")}))
+		if fsync == FsyncAlways {
+			// acknowledged: both files are on disk, the old one complete
+			old, err := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.1.incr.aof"))
+			require.NoError(t, err)
+			assert.Contains(t, string(old), "$1\r\nb\r\n")
+		}
+		require.NoError(t, a.Close())
+		man, _ := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.manifest"))
+		assert.Equal(t, "file appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n", string(man))
+		b, err := OpenAOF(AOFOptions{Dir: d})
+		require.NoError(t, err)
+		got, _, err := load(t, b)
+		require.NoError(t, err)
+		b.Close()
+		require.Len(t, got, 3, fsync.String())
+		for i, want := range [][]string{{"SET", "a", "1"}, {"SET", "b", "2"}, {"SET", "c", "3"}} {
+			assert.Equal(t, want, got[i].args)
+		}
+		assert.Equal(t, 1, got[2].db, "the new file starts with a SELECT")
+	}
 }

@@ -72,7 +72,7 @@ type Ctx struct {
 	records []Record
 	js      *journalScratch // backs records while the unit has any
 	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
-	jtoken  uint64          // token of the last Journal call, 0 = none
+	jtoken  uint64          // token of the last Journal call that gave one, 0 = none
 	jsync   func(uint64)    // the JournalSync of the hooks that gave jtoken
 	events  []Event
 	ready   []dbKey
@@ -539,7 +539,9 @@ func (c *Ctx) journal() {
 		c.WrapRecords()
 	}
 	if c.hooks != nil && c.hooks.Journal != nil {
-		c.jtoken, c.jsync = c.hooks.Journal(c.records), c.hooks.JournalSync
+		if tok := c.hooks.Journal(c.records); tok != 0 {
+			c.jtoken, c.jsync = tok, c.hooks.JournalSync
+		}
 	}
 	clear(c.records)
 	c.records = c.records[:0]

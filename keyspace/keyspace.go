@@ -134,7 +134,8 @@ type Hooks struct {
 	// the locks of the keys it wrote, so that conflicting units are
 	// journaled in the order they executed: it must only copy the records
 	// (they alias buffers that are reused) and never block on I/O. It
-	// returns a token for JournalSync.
+	// returns a token for JournalSync, or 0 when there is nothing to wait
+	// for (then JournalSync is not called).
 	Journal func(records []Record) uint64
 	// JournalRESP, when set, is called instead of Journal, in the same
 	// place and with the same contract, with the unit's records already
@@ -143,8 +144,9 @@ type Hooks struct {
 	// database of the first, lastDB of the last.
 	JournalRESP func(firstDB, lastDB int, resp []byte) uint64
 	// JournalSync is called from Finish, with no lock held, with the token
-	// of the unit's last Journal call: it may block until those records
-	// are durable (appendfsync always) before the reply is sent.
+	// of the unit's last Journal call that returned one (not 0): it may
+	// block until those records are durable (appendfsync always) before
+	// the reply is sent.
 	JournalSync func(token uint64)
 	// Notify receives keyspace events when notifications are enabled.
 	Notify func(events []Event)

@@ -271,16 +271,22 @@ func (a *AOF) AppendRESP(firstDB, lastDB int, resp []byte) uint64 {
 }
 
 // appended ends an append: it takes the token, unlocks a.mu and wakes
-// the writer when the backlog is large.
+// the writer when the backlog is large. The token is 0 when Sync would
+// not wait (everysec and no, unless the backlog is too large), so that
+// the caller need not call it: deciding here, under a.mu, spares every
+// write a read of the policy from another processor's cache.
 func (a *AOF) appended() uint64 {
 	a.seq++
-	tok := a.seq
+	var tok uint64
+	switch {
+	case a.policy() == FsyncAlways:
+		tok = a.seq
+	case a.pending >= maxPending:
+		tok = a.seq | throttleBit
+	}
 	kick := a.pending >= kickBytes && !a.kicked
 	if kick {
 		a.kicked = true
-	}
-	if a.pending >= maxPending && a.policy() != FsyncAlways {
-		tok |= throttleBit
 	}
 	a.mu.Unlock()
 	if kick {
@@ -296,9 +302,13 @@ func (a *AOF) appended() uint64 {
 // writer and starting another (a recycled one when there is one) when it
 // cannot. a.mu is held.
 func (a *AOF) room(n int) {
-	if cap(a.cur)-len(a.cur) >= n {
-		return
+	if cap(a.cur)-len(a.cur) < n {
+		a.nextChunk(n)
 	}
+}
+
+// nextChunk is room's slow path.
+func (a *AOF) nextChunk(n int) {
 	if len(a.cur) > 0 {
 		a.full = append(a.full, a.cur)
 	}
@@ -312,15 +322,17 @@ func (a *AOF) room(n int) {
 }
 
 // Sync blocks until the records of token tok are durable as the policy
-// promises: under always, written and fsynced (one fsync serves every
-// waiting writer); under everysec and no it returns at once, unless the
-// buffer has grown past its bound, when it waits for the write.
+// in force when they were appended promises: under always, written and
+// fsynced (one fsync serves every waiting writer); under everysec and no
+// it returns at once (the token is 0), unless the buffer had grown past
+// its bound, when it waits for the write.
 func (a *AOF) Sync(tok uint64) {
 	switch {
-	case a.policy() == FsyncAlways:
-		a.waitFor(tok, true)
+	case tok == 0:
 	case tok&throttleBit != 0:
 		a.waitFor(tok&^throttleBit, false)
+	default:
+		a.waitFor(tok, true)
 	}
 }
 

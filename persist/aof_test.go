@@ -235,3 +235,24 @@ func TestAOF_SwitchKeepsOrder(t *testing.T) {
 		assert.Equal(t, 1, got[2].db, "the new file starts with a SELECT")
 	}
 }
+
+// TestAOF_TokenOnlyToWait gives a token to wait on only under always: a
+// write under everysec or no gets 0 (nothing to wait for), and a change
+// of policy applies to the records appended after it.
+func TestAOF_TokenOnlyToWait(t *testing.T) {
+	d := t.TempDir()
+	a, err := OpenAOF(AOFOptions{Dir: d, Fsync: FsyncEverySec})
+	require.NoError(t, err)
+	defer a.Close()
+	assert.Zero(t, a.AppendRESP(0, 0, AppendCommand(nil, "SET", "a", "1")))
+	assert.Zero(t, a.Append([]keyspace.Record{rec(0, "SET", "b", "1")}))
+	a.SetFsync(FsyncAlways)
+	tok := a.AppendRESP(0, 0, AppendCommand(nil, "SET", "c", "1"))
+	require.NotZero(t, tok)
+	a.Sync(tok) // written and fsynced when it returns
+	data, err := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.1.incr.aof"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "$1\r\nc\r\n")
+	a.SetFsync(FsyncNo)
+	assert.Zero(t, a.Append([]keyspace.Record{rec(0, "SET", "d", "1")}))
+}

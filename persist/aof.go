@@ -92,17 +92,21 @@ func (o *AOFOptions) defaults() {
 // chunks wait in a list for the background writer, which takes the whole
 // list at once, writes it outside the mutex and recycles the chunks.
 type AOF struct {
-	opts  AOFOptions
-	dir   string
-	fsync atomic.Int32 // the policy in force (SetFsync)
+	// What every append reads and writes, first and within one cache line
+	// (the struct's size is a multiple of 64 bytes, so the allocator
+	// aligns it): one line moves between processors per append, not two
+	// or three.
+	mu      sync.Mutex
+	cur     []byte       // the chunk being filled
+	pending int          // bytes in full and cur
+	seq     uint64       // Append calls so far (the last token)
+	curDB   int          // database of the last record (SELECT when it changes)
+	fsync   atomic.Int32 // the policy in force (SetFsync)
+	kicked  bool         // the writer was woken for a large backlog
+	closed  bool
 
-	mu       sync.Mutex
-	cur      []byte   // the chunk being filled
+	// The rest is guarded by mu too, unless noted.
 	full     [][]byte // filled chunks not yet written, in order
-	pending  int      // bytes in full and cur
-	seq      uint64   // Append calls so far (the last token)
-	curDB    int      // database of the last record (SELECT when it changes)
-	kicked   bool     // the writer was woken for a large backlog
 	flushing bool     // a goroutine is writing/fsyncing outside mu
 	written  uint64   // records handed to the OS
 	synced   uint64   // records fsynced
@@ -113,7 +117,9 @@ type AOF struct {
 	retired  []retiredFile // files a rewrite switched away from, with their last records
 	size     int64         // bytes in the current incremental file
 	err      error         // sticky write error (aof_last_write_status)
-	closed   bool
+
+	opts AOFOptions // set at open
+	dir  string
 
 	// manMu guards the manifest (and serializes writing it) so that
 	// appends never wait for its fsyncs.
@@ -123,7 +129,12 @@ type AOF struct {
 	kick chan struct{}
 	stop chan struct{}
 	wg   sync.WaitGroup
+	_    [aofPad]byte
 }
+
+// aofPad pads AOF to 384 bytes, a size class of the allocator that is a
+// multiple of 64 (TestAOF_HotFieldsShareALine checks it).
+const aofPad = 8
 
 // retiredFile is an incremental file that Rewrite.Switch moved appends
 // away from, and the records it still has to receive.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -255,4 +256,21 @@ func TestAOF_TokenOnlyToWait(t *testing.T) {
 	assert.Contains(t, string(data), "$1\r\nc\r\n")
 	a.SetFsync(FsyncNo)
 	assert.Zero(t, a.Append([]keyspace.Record{rec(0, "SET", "d", "1")}))
+}
+
+// TestAOF_HotFieldsShareALine checks the layout that keeps what an append
+// touches in one cache line: those fields within the first 64 bytes, and
+// an opened log aligned to 64 bytes.
+func TestAOF_HotFieldsShareALine(t *testing.T) {
+	var a AOF
+	assert.Less(t, unsafe.Offsetof(a.closed), uintptr(64))
+	assert.Less(t, unsafe.Offsetof(a.kicked), uintptr(64))
+	assert.Less(t, unsafe.Offsetof(a.fsync), uintptr(64))
+	assert.Zero(t, unsafe.Sizeof(a)%64, "size %d", unsafe.Sizeof(a))
+	for i := 0; i < 4; i++ {
+		b, err := OpenAOF(AOFOptions{Dir: t.TempDir()})
+		require.NoError(t, err)
+		assert.Zero(t, uintptr(unsafe.Pointer(b))%64)
+		b.Close()
+	}
 }

@@ -20,7 +20,10 @@ import (
 // runs no write barrier and adds nothing to the heap whose growth would
 // start a collection cycle while the snapshot runs (a collection cycle
 // takes a processor from the writers for up to 10 ms at a time on a small
-// machine). About 0.3 ms for a shard of 16K short strings. Only
+// machine). Reading the keys, scattered over the heap, is what the copy
+// waits for: it touches a page's keys first so that those loads overlap
+// (about 1.5 ms for a shard of 16K keys of a 1M-key store, 3.5 ms
+// without; BenchmarkSnapshotCopyShard). Only
 // collections are copied on the heap (with their Clone method). Collect
 // then decodes one shard's records at a time, outside every lock, and
 // releases that shard's memory.
@@ -42,10 +45,11 @@ type Snapshot struct {
 // from the heap only if the shard grew before the instant) and the
 // clones of its collections.
 type shardCopy struct {
-	mem    []byte // the memory BeginSnapshot prepared (then the first chunk)
-	mapped bool   // mem comes from mapArena
-	chunks [][]byte
-	objs   []any
+	mem     []byte // the memory BeginSnapshot prepared (then the first chunk)
+	mapped  bool   // mem comes from mapArena
+	chunks  [][]byte
+	objs    []any
+	touched byte // keeps the copy's touching loads
 }
 
 const (
@@ -136,6 +140,7 @@ func (s *Snapshot) copyShard(i int) {
 	}
 	sc := &s.shards[i]
 	buf, off := sc.mem, 0
+	var touched byte
 	// room makes sure n more bytes fit in buf, starting a new chunk on
 	// the heap when they do not (the shard grew after BeginSnapshot
 	// measured it).
@@ -157,6 +162,18 @@ func (s *Snapshot) copyShard(i int) {
 		off = 1 + off + binary.PutUvarint(buf[off+1:], uint64(db))
 		for p, pg := range t.pages {
 			lim := min(pageSize, int(t.next)-p*pageSize)
+			// Touch the page's keys and strings first: independent loads
+			// the processor overlaps, where the copy below would wait for
+			// each one in turn (keys lie scattered over the heap).
+			for k := 0; k < lim; k++ {
+				e := &pg[k]
+				if len(e.key) > 0 {
+					touched += e.key[0]
+				}
+				if e.n > 0 {
+					touched += *(*byte)(e.p)
+				}
+			}
 			for k := 0; k < lim; k++ {
 				e := &pg[k]
 				kind := e.Kind()
@@ -196,6 +213,7 @@ func (s *Snapshot) copyShard(i int) {
 	if off > 0 {
 		sc.chunks = append(sc.chunks, buf[:off])
 	}
+	sc.touched = touched
 	s.done[i].Store(true)
 }
 

@@ -96,7 +96,7 @@ type Stats struct {
 func (ks *Keyspace) KeyspaceHits() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].hits
 		ks.shards[i].mu.Unlock()
 	}
@@ -107,7 +107,7 @@ func (ks *Keyspace) KeyspaceHits() int64 {
 func (ks *Keyspace) KeyspaceMisses() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].misses
 		ks.shards[i].mu.Unlock()
 	}
@@ -119,7 +119,7 @@ func (ks *Keyspace) ResetStats() {
 	ks.Stats.ExpiredKeys.Store(0)
 	ks.Stats.EvictedKeys.Store(0)
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		ks.shards[i].hits, ks.shards[i].misses = 0, 0
 		ks.shards[i].mu.Unlock()
 	}
@@ -376,7 +376,7 @@ func sortUnique(a []int) []int {
 func (ks *Keyspace) DBSize(db int) int {
 	n := 0
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		if t := ks.shards[i].dbs[db]; t != nil {
 			n += t.live
 		}
@@ -388,7 +388,7 @@ func (ks *Keyspace) DBSize(db int) int {
 // DBStats returns, for db, the number of keys and of keys with an expiry.
 func (ks *Keyspace) DBStats(db int) (keys, expires int) {
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		if t := ks.shards[i].dbs[db]; t != nil {
 			keys += t.live
 			expires += t.ttl
@@ -431,7 +431,7 @@ func (ks *Keyspace) SetFieldExpirer(f FieldExpirer) { ks.fieldExp.Store(&f) }
 func (ks *Keyspace) Dirty() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].dirty
 		ks.shards[i].mu.Unlock()
 	}

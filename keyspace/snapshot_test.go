@@ -296,9 +296,19 @@ func TestSnapshot_ActiveExpiryAfterTheInstant(t *testing.T) {
 	require.Equal(t, 800, len(got), "keys in the snapshot")
 	assert.Equal(t, exp, got["t7"].ExpireAt)
 
-	// a cycle with nothing to delete copies nothing
+	// a cycle with nothing to delete, and walks that only count, copy
+	// nothing
 	snap = ks.BeginSnapshot(nil)
 	require.Equal(t, 0, ks.ActiveExpireCycle(time.Minute))
+	assert.Equal(t, 400, ks.DBSize(2))
+	keys, _ := ks.DBStats(2)
+	assert.Equal(t, 400, keys)
+	assert.Positive(t, ks.Dirty())
+	assert.Positive(t, ks.UsedMemory())
+	assert.Positive(t, ks.DBMemory(2))
+	ks.KeyspaceHits()
+	ks.KeyspaceMisses()
+	ks.WakeAll()
 	for i := range snap.done {
 		assert.False(t, snap.done[i].Load(), "shard %d copied by the expiry cycle", i)
 	}

@@ -160,11 +160,17 @@ func (s *Snapshot) copyShard(i int) {
 		room(1 + binary.MaxVarintLen64)
 		buf[off] = 0
 		off = 1 + off + binary.PutUvarint(buf[off+1:], uint64(db))
-		for p, pg := range t.pages {
+		// Touch a page's keys and strings before copying them:
+		// independent loads the processor overlaps, where the copy would
+		// wait for each one in turn (keys lie scattered over the heap).
+		// The next page's are touched before this one is copied, so that
+		// its loads overlap the copy too.
+		touch := func(p int) {
+			if p >= len(t.pages) {
+				return
+			}
+			pg := t.pages[p]
 			lim := min(pageSize, int(t.next)-p*pageSize)
-			// Touch the page's keys and strings first: independent loads
-			// the processor overlaps, where the copy below would wait for
-			// each one in turn (keys lie scattered over the heap).
 			for k := 0; k < lim; k++ {
 				e := &pg[k]
 				if len(e.key) > 0 {
@@ -174,6 +180,11 @@ func (s *Snapshot) copyShard(i int) {
 					touched += *(*byte)(e.p)
 				}
 			}
+		}
+		touch(0)
+		for p, pg := range t.pages {
+			lim := min(pageSize, int(t.next)-p*pageSize)
+			touch(p + 1)
 			for k := 0; k < lim; k++ {
 				e := &pg[k]
 				kind := e.Kind()

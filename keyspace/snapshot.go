@@ -30,10 +30,13 @@ import (
 //
 // A record is one byte (bits 0-2 the kind, 0 selecting a database; bit 3:
 // an expiry follows; bit 4: the collection has members with their own
-// expiry), then for a database selection its number (uvarint), else the
-// key (uvarint length, bytes), the expiry (8 bytes, little-endian) when
-// flagged, and the string (uvarint length, bytes) or the index of the
-// collection's clone (uvarint).
+// expiry; bits 5 and 6: the key, the string value, is a reference), then
+// for a database selection its number (uvarint), else the key (uvarint
+// length, bytes), the expiry (8 bytes, little-endian) when flagged, and
+// the string (uvarint length, bytes) or the index of the collection's
+// clone (uvarint). Keys and immutable strings of snapRefMin bytes or more
+// are not copied: the record holds the index (uvarint) of a reference to
+// them kept on the heap (immutable, they need no copy; 16 bytes each).
 type Snapshot struct {
 	ks     *Keyspace
 	shards []shardCopy
@@ -48,24 +51,40 @@ type shardCopy struct {
 	mem     []byte // the memory BeginSnapshot prepared (then the first chunk)
 	mapped  bool   // mem comes from mapArena
 	chunks  [][]byte
-	objs    []any
-	touched byte // keeps the copy's touching loads
+	objs    []any    // clones of collections
+	strs    []string // long keys and string values, referenced
+	touched byte     // keeps the copy's touching loads
 }
 
 const (
 	recExpire   = 1 << 3
 	recFieldTTL = 1 << 4
+	recKeyRef   = 1 << 5 // the key is a reference (index into strs), not bytes
+	recStrRef   = 1 << 6 // so is the string value
 	recKindMask = 7
+
+	// snapRefMin is the length from which an immutable key or string
+	// value is referenced rather than copied: a reference costs 16 bytes
+	// on the heap but no copy under the lock (a large value would make
+	// the copy long) and no snapshot memory for its bytes.
+	snapRefMin = 128
 )
 
 // recordBound is an upper bound of the size of e's record.
 func recordBound(e *Entry) int {
-	n := 1 + binary.MaxVarintLen64 + len(e.key) + 8 + binary.MaxVarintLen64
-	if e.Kind() == KindString {
+	n := 1 + binary.MaxVarintLen64 + 8 + binary.MaxVarintLen64
+	if len(e.key) < snapRefMin {
+		n += len(e.key)
+	}
+	if e.Kind() == KindString && !strRef(e) {
 		n += int(e.n)
 	}
 	return n
 }
+
+// strRef reports whether the snapshot references e's string value rather
+// than copying it: long and immutable (a mutable one is changed in place).
+func strRef(e *Entry) bool { return e.c == 0 && e.n >= snapRefMin }
 
 // shardRecordBound is an upper bound of the size of shard sh's records.
 func shardRecordBound(sh *shard) int {
@@ -173,10 +192,10 @@ func (s *Snapshot) copyShard(i int) {
 			lim := min(pageSize, int(t.next)-p*pageSize)
 			for k := 0; k < lim; k++ {
 				e := &pg[k]
-				if len(e.key) > 0 {
+				if n := len(e.key); n > 0 && n < snapRefMin {
 					touched += e.key[0]
 				}
-				if e.n > 0 {
+				if e.n > 0 && e.Kind() == KindString && !strRef(e) {
 					touched += *(*byte)(e.p)
 				}
 			}
@@ -199,13 +218,31 @@ func (s *Snapshot) copyShard(i int) {
 				if e.HasFieldTTL() {
 					h |= recFieldTTL
 				}
+				keyRef := len(e.key) >= snapRefMin
+				if keyRef {
+					h |= recKeyRef
+				}
+				valRef := kind == KindString && strRef(e)
+				if valRef {
+					h |= recStrRef
+				}
 				buf[off] = h
 				off++
-				off += binary.PutUvarint(buf[off:], uint64(len(e.key)))
-				off += copy(buf[off:], e.key)
+				if keyRef {
+					off += binary.PutUvarint(buf[off:], uint64(len(sc.strs)))
+					sc.strs = append(sc.strs, e.key)
+				} else {
+					off += binary.PutUvarint(buf[off:], uint64(len(e.key)))
+					off += copy(buf[off:], e.key)
+				}
 				if e.expire != 0 {
 					binary.LittleEndian.PutUint64(buf[off:], uint64(e.expire))
 					off += 8
+				}
+				if valRef {
+					off += binary.PutUvarint(buf[off:], uint64(len(sc.strs)))
+					sc.strs = append(sc.strs, e.Str()) // immutable: not copied
+					continue
 				}
 				if kind == KindString {
 					off += binary.PutUvarint(buf[off:], uint64(e.n))
@@ -290,14 +327,23 @@ func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 					continue
 				}
 				se := SnapEntry{DB: db, Kind: Kind(h & recKindMask), FieldTTL: h&recFieldTTL != 0}
-				se.Key, off = viewString(ch, off)
+				if h&recKeyRef != 0 {
+					v, n := binary.Uvarint(ch[off:])
+					se.Key, off = sc.strs[v], off+n
+				} else {
+					se.Key, off = viewString(ch, off)
+				}
 				if h&recExpire != 0 {
 					se.ExpireAt = int64(binary.LittleEndian.Uint64(ch[off:]))
 					off += 8
 				}
-				if se.Kind == KindString {
+				switch {
+				case h&recStrRef != 0:
+					v, n := binary.Uvarint(ch[off:])
+					se.Str, off = sc.strs[v], off+n
+				case se.Kind == KindString:
 					se.Str, off = viewString(ch, off)
-				} else {
+				default:
 					v, n := binary.Uvarint(ch[off:])
 					se.Obj, off = sc.objs[v], off+n
 				}

@@ -88,9 +88,25 @@ func TestSnapshot_InPlaceChangesAfterTheInstant(t *testing.T) {
 	c.Touch(0, "list")
 	c.Unlock()
 
+	longRaw, long := strings.Repeat("r", 300), strings.Repeat("l", 500)
+	c.Lock("longraw")
+	copy(c.Create(0, "longraw").MutableStr(300), longRaw)
+	c.Touch(0, "longraw")
+	c.Unlock()
+	c.Lock("long")
+	c.Create(0, "long").SetStr(long)
+	c.Touch(0, "long")
+	c.Unlock()
+
 	snap := ks.BeginSnapshot(nil)
 	c.Lock("raw")
 	copy(c.LookupWrite(0, "raw").MutableStr(3), "xyz")
+	c.Unlock()
+	c.Lock("longraw")
+	copy(c.LookupWrite(0, "longraw").MutableStr(300), strings.Repeat("R", 300)) // in place
+	c.Unlock()
+	c.Lock("long")
+	c.LookupWrite(0, "long").SetStr("short now")
 	c.Unlock()
 	c.Lock("list")
 	l := c.LookupWrite(0, "list").Obj().(*cloneList)
@@ -117,7 +133,9 @@ func TestSnapshot_InPlaceChangesAfterTheInstant(t *testing.T) {
 		}
 		return nil
 	}))
-	require.Len(t, got, 1002)
+	require.Len(t, got, 1004)
+	assert.Equal(t, longRaw, got["longraw"].Str)
+	assert.Equal(t, long, got["long"].Str)
 	for i := 0; i < 1000; i++ {
 		e := got["k"+strconv.Itoa(i)]
 		assert.Equal(t, i%3, e.DB)

@@ -86,21 +86,39 @@ func recordBound(e *Entry) int {
 // than copying it: long and immutable (a mutable one is changed in place).
 func strRef(e *Entry) bool { return e.c == 0 && e.n >= snapRefMin }
 
-// shardRecordBound is an upper bound of the size of shard sh's records.
-func shardRecordBound(sh *shard) int {
+// measureBatch is how many pages of a table shardRecordBound reads per
+// hold of the shard lock (2K entries: a few tens of microseconds).
+const measureBatch = 32
+
+// shardRecordBound returns (nearly) an upper bound of the size of shard
+// i's records. It takes the shard's lock for measureBatch pages at a
+// time, so that a writer never waits long for it; a table that changes
+// between two holds is measured as it then is, and what the copy finds
+// beyond the bound goes to heap chunks.
+func (ks *Keyspace) shardRecordBound(i int) int {
+	sh := &ks.shards[i]
 	n := 0
-	for _, t := range sh.dbs {
-		if t == nil || t.live == 0 {
-			continue
-		}
-		n += 1 + binary.MaxVarintLen64
-		for p, pg := range t.pages {
-			lim := min(pageSize, int(t.next)-p*pageSize)
-			for k := 0; k < lim; k++ {
-				if e := &pg[k]; e.Kind() != KindNone {
-					n += recordBound(e)
+	for db := 0; db < ks.dbs; db++ {
+		for p := 0; ; p += measureBatch {
+			ks.lockShardFor(i, false)
+			t := sh.dbs[db]
+			if t == nil || t.live == 0 || p >= len(t.pages) {
+				sh.mu.Unlock()
+				break
+			}
+			if p == 0 {
+				n += 1 + binary.MaxVarintLen64
+			}
+			for q := p; q < min(p+measureBatch, len(t.pages)); q++ {
+				pg := t.pages[q]
+				lim := min(pageSize, int(t.next)-q*pageSize)
+				for k := 0; k < lim; k++ {
+					if e := &pg[k]; e.Kind() != KindNone {
+						n += recordBound(e)
+					}
 				}
 			}
+			sh.mu.Unlock()
 		}
 	}
 	return n
@@ -134,10 +152,7 @@ func (ks *Keyspace) BeginSnapshot(atStart func()) *Snapshot {
 	// grows before the instant gets the difference from the heap at copy
 	// time.
 	for i := range ks.shards {
-		ks.lockShard(i)
-		n := shardRecordBound(&ks.shards[i])
-		ks.shards[i].mu.Unlock()
-		if n > 0 {
+		if n := ks.shardRecordBound(i); n > 0 {
 			n += n/16 + 4096
 			s.shards[i].mem, s.shards[i].mapped = mapArena(n)
 		}

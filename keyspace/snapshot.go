@@ -2,7 +2,6 @@ package keyspace
 
 import (
 	"encoding/binary"
-	"runtime"
 	"sync/atomic"
 	"unsafe"
 )
@@ -321,9 +320,6 @@ func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 		err := fn(batch)
 		clear(batch)
 		batch = batch[:0]
-		// The snapshot is background work: let a waiting writer have
-		// this processor now rather than at the scheduler's next tick.
-		runtime.Gosched()
 		return err
 	}
 	for i := range ks.shards {

@@ -257,15 +257,16 @@ func (s *Store) rewriteLocked(ctx context.Context) error {
 	}
 	p.rewriting.Store(true)
 	defer p.rewriting.Store(false)
-	var rw *persist.Rewrite
-	var rerr error
-	snap := s.ks.BeginSnapshot(func() { rw, rerr = aof.StartRewrite() })
-	if rerr != nil {
-		snap.Collect(func([]keyspace.SnapEntry) error { return nil })
+	// The new incremental file is created and listed in the manifest
+	// first (file I/O and fsyncs, writers running); the snapshot's
+	// instant only switches appends to it.
+	rw, err := aof.StartRewrite()
+	if err != nil {
 		p.lastRewriteOK.Store(false)
-		return rerr
+		return err
 	}
-	err := rw.Finish(func(w *bufio.Writer) error {
+	snap := s.ks.BeginSnapshot(rw.Switch)
+	err = rw.Finish(func(w *bufio.Writer) error {
 		var buf []byte
 		curDB := -1
 		return snap.Collect(func(es []keyspace.SnapEntry) error {

@@ -72,7 +72,7 @@ type Ctx struct {
 	records []Record
 	js      *journalScratch // backs records while the unit has any
 	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
-	jtoken  uint64          // token of the last Journal call, 0 = none
+	jtoken  uint64          // token of the last Journal call that gave one, 0 = none
 	jsync   func(uint64)    // the JournalSync of the hooks that gave jtoken
 	events  []Event
 	ready   []dbKey
@@ -197,11 +197,16 @@ func (c *Ctx) Lock(keys ...string) {
 // LockShard locks shard i alone (for walks over the whole keyspace, one
 // shard at a time).
 func (c *Ctx) LockShard(i int) {
+	c.lockShard(i, true)
+}
+
+// lockShard is LockShard; with copy false see Keyspace.lockShardFor.
+func (c *Ctx) lockShard(i int, copy bool) {
 	if c.excl {
 		return
 	}
 	c.held1, c.nheld = i, 1
-	c.ks.lockShard(i)
+	c.ks.lockShardFor(i, copy)
 	// The hooks are read again once the lock is held: a unit whose locks
 	// were taken after SetHooks journals through the new hooks, so a log
 	// turned on at runtime sees every write its base snapshot missed.
@@ -550,7 +555,9 @@ func (c *Ctx) journal() {
 		c.WrapRecords()
 	}
 	if c.hooks != nil && c.hooks.Journal != nil {
-		c.jtoken, c.jsync = c.hooks.Journal(c.records), c.hooks.JournalSync
+		if tok := c.hooks.Journal(c.records); tok != 0 {
+			c.jtoken, c.jsync = tok, c.hooks.JournalSync
+		}
 	}
 	clear(c.records)
 	c.records = c.records[:0]

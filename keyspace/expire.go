@@ -36,7 +36,7 @@ func (ks *Keyspace) ActiveExpireCycle(budget time.Duration) int {
 			for {
 				ks.Begin(&c)
 				c.SetNow(now)
-				c.LockShard(si)
+				c.lockShard(si, false) // copied for a snapshot only to delete
 				sampled, expired := c.expireSample(db, si)
 				c.Unlock()
 				c.Finish()
@@ -52,7 +52,7 @@ func (ks *Keyspace) ActiveExpireCycle(budget time.Duration) int {
 			if fe := ks.fieldExp.Load(); fe != nil {
 				ks.Begin(&c)
 				c.SetNow(now)
-				c.LockShard(si)
+				c.lockShard(si, false)
 				deleted += c.expireFields(db, si, *fe)
 				c.Unlock()
 				c.Finish()
@@ -85,6 +85,7 @@ func (c *Ctx) expireSample(db, si int) (sampled, expired int) {
 		}
 		sampled++
 		if now > e.expire {
+			ks.copyForWrite(si)
 			c.expireEntry(db, sh, t, uint32(ks.hash(e.key)), e)
 			expired++
 			if sh.dbs[db] != t || t.live == 0 {
@@ -120,6 +121,7 @@ func (c *Ctx) expireFields(db, si int, fe FieldExpirer) int {
 		if e == nil || !e.HasFieldTTL() {
 			continue
 		}
+		ks.copyForWrite(si)
 		removed += fe(c, db, e)
 		if sh.dbs[db] != t || t.live == 0 || t.fttl == 0 {
 			break

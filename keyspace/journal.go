@@ -86,7 +86,9 @@ func (c *Ctx) journalRESP() {
 			b = jb.b // starts with journalMulti
 		}
 		if c.hooks != nil && c.hooks.JournalRESP != nil {
-			c.jtoken, c.jsync = c.hooks.JournalRESP(jb.firstDB, jb.lastDB, b), c.hooks.JournalSync
+			if tok := c.hooks.JournalRESP(jb.firstDB, jb.lastDB, b); tok != 0 {
+				c.jtoken, c.jsync = tok, c.hooks.JournalSync
+			}
 		}
 	}
 	jb.n = 0
@@ -112,14 +114,22 @@ func RESPLen(args []string) int {
 // AppendRESP appends args encoded as a RESP multibulk (the append-only
 // log's records), growing dst only when it lacks room.
 func AppendRESP(dst []byte, args []string) []byte {
-	n := RESPLen(args)
+	// an upper bound of the size (at most 20 digits and "$\r\n\r\n" per
+	// argument, 24 bytes of header) spares measuring when there is room
+	n := 24
+	for _, s := range args {
+		n += 25 + len(s)
+	}
 	if cap(dst)-len(dst) < n {
-		nd := make([]byte, len(dst), 2*cap(dst)+n)
-		copy(nd, dst)
-		dst = nd
+		n = RESPLen(args)
+		if cap(dst)-len(dst) < n {
+			nd := make([]byte, len(dst), 2*cap(dst)+n)
+			copy(nd, dst)
+			dst = nd
+		}
 	}
 	i := len(dst)
-	b := dst[:i+n]
+	b := dst[:cap(dst)]
 	b[i] = '*'
 	i = putDec(b, i+1, len(args))
 	b[i], b[i+1] = '\r', '\n'
@@ -133,7 +143,7 @@ func AppendRESP(dst []byte, args []string) []byte {
 		b[i], b[i+1] = '\r', '\n'
 		i += 2
 	}
-	return b
+	return b[:i]
 }
 
 // AppendSelectRESP appends SELECT db encoded as a RESP multibulk.

@@ -115,3 +115,46 @@ func TestSelectRESPLen(t *testing.T) {
 		}
 	}
 }
+
+// TestJournalSyncOnlyWithToken calls JournalSync from Finish only for a
+// unit whose journal hook returned a token, with that token.
+func TestJournalSyncOnlyWithToken(t *testing.T) {
+	for _, resp := range []bool{true, false} {
+		ks := New(Config{Shards: 4, Clock: newClock()})
+		var next uint64
+		var synced []uint64
+		h := &Hooks{JournalSync: func(tok uint64) { synced = append(synced, tok) }}
+		if resp {
+			h.JournalRESP = func(int, int, []byte) uint64 { return next }
+		} else {
+			h.Journal = func([]Record) uint64 { return next }
+		}
+		ks.SetHooks(h)
+		write := func(tok uint64) {
+			next = tok
+			var c Ctx
+			ks.Begin(&c)
+			c.Lock("k")
+			c.Propagate(0, "SET", "k", "v")
+			c.Unlock()
+			c.Finish()
+		}
+		write(0)
+		assert.Empty(t, synced, "resp=%v", resp)
+		write(7)
+		write(0)
+		write(9)
+		assert.Equal(t, []uint64{7, 9}, synced, "resp=%v", resp)
+	}
+}
+
+// TestAppendRESPLongArgs encodes arguments too long for the buffer's
+// spare room and lengths of many digits.
+func TestAppendRESPLongArgs(t *testing.T) {
+	long := strings.Repeat("z", 123456)
+	dst := make([]byte, 3, 40)
+	copy(dst, "abc")
+	out := AppendRESP(dst, []string{"SET", long, ""})
+	assert.Equal(t, "abc*3\r\n$3\r\nSET\r\n$123456\r\n"+long+"\r\n$0\r\n\r\n", string(out))
+	assert.Len(t, out, 3+RESPLen([]string{"SET", long, ""}))
+}

@@ -96,7 +96,7 @@ type Stats struct {
 func (ks *Keyspace) KeyspaceHits() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].hits
 		ks.shards[i].mu.Unlock()
 	}
@@ -107,7 +107,7 @@ func (ks *Keyspace) KeyspaceHits() int64 {
 func (ks *Keyspace) KeyspaceMisses() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].misses
 		ks.shards[i].mu.Unlock()
 	}
@@ -119,7 +119,7 @@ func (ks *Keyspace) ResetStats() {
 	ks.Stats.ExpiredKeys.Store(0)
 	ks.Stats.EvictedKeys.Store(0)
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		ks.shards[i].hits, ks.shards[i].misses = 0, 0
 		ks.shards[i].mu.Unlock()
 	}
@@ -134,7 +134,8 @@ type Hooks struct {
 	// the locks of the keys it wrote, so that conflicting units are
 	// journaled in the order they executed: it must only copy the records
 	// (they alias buffers that are reused) and never block on I/O. It
-	// returns a token for JournalSync.
+	// returns a token for JournalSync, or 0 when there is nothing to wait
+	// for (then JournalSync is not called).
 	Journal func(records []Record) uint64
 	// JournalRESP, when set, is called instead of Journal, in the same
 	// place and with the same contract, with the unit's records already
@@ -143,8 +144,9 @@ type Hooks struct {
 	// database of the first, lastDB of the last.
 	JournalRESP func(firstDB, lastDB int, resp []byte) uint64
 	// JournalSync is called from Finish, with no lock held, with the token
-	// of the unit's last Journal call: it may block until those records
-	// are durable (appendfsync always) before the reply is sent.
+	// of the unit's last Journal call that returned one (not 0): it may
+	// block until those records are durable (appendfsync always) before
+	// the reply is sent.
 	JournalSync func(token uint64)
 	// Notify receives keyspace events when notifications are enabled.
 	Notify func(events []Event)
@@ -269,12 +271,24 @@ func (ks *Keyspace) ShardOf(key string) int {
 	return ks.shardOf(ks.hash(key))
 }
 
-// lockShard locks one shard, waiting out any exclusive section.
+// lockShard locks one shard, waiting out any exclusive section. While a
+// snapshot runs, the shard is copied first if nobody has yet.
 func (ks *Keyspace) lockShard(i int) {
+	ks.lockShardFor(i, true)
+}
+
+// lockShardFor is lockShard; with copy false it leaves copying to the
+// caller, who must call copyForWrite before it changes anything in the
+// shard (a locker that usually only looks, like the active expiry cycle,
+// so that it does not make every shard's copy in a row).
+func (ks *Keyspace) lockShardFor(i int, copy bool) {
 	sh := &ks.shards[i]
 	for {
 		sh.mu.Lock()
 		if !ks.excl.Load() {
+			if !copy {
+				return
+			}
 			if s := ks.snap.Load(); s != nil {
 				s.copyShard(i)
 			}
@@ -283,6 +297,15 @@ func (ks *Keyspace) lockShard(i int) {
 		sh.mu.Unlock()
 		ks.xmu.Lock()
 		ks.xmu.Unlock() //nolint:staticcheck // wait for the exclusive section to end
+	}
+}
+
+// copyForWrite copies shard i into a running snapshot if nobody has yet:
+// a holder of its lock taken with lockShardFor(i, false) calls it before
+// changing anything.
+func (ks *Keyspace) copyForWrite(i int) {
+	if s := ks.snap.Load(); s != nil {
+		s.copyShard(i)
 	}
 }
 
@@ -353,7 +376,7 @@ func sortUnique(a []int) []int {
 func (ks *Keyspace) DBSize(db int) int {
 	n := 0
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		if t := ks.shards[i].dbs[db]; t != nil {
 			n += t.live
 		}
@@ -365,7 +388,7 @@ func (ks *Keyspace) DBSize(db int) int {
 // DBStats returns, for db, the number of keys and of keys with an expiry.
 func (ks *Keyspace) DBStats(db int) (keys, expires int) {
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		if t := ks.shards[i].dbs[db]; t != nil {
 			keys += t.live
 			expires += t.ttl
@@ -408,7 +431,7 @@ func (ks *Keyspace) SetFieldExpirer(f FieldExpirer) { ks.fieldExp.Store(&f) }
 func (ks *Keyspace) Dirty() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		n += ks.shards[i].dirty
 		ks.shards[i].mu.Unlock()
 	}

@@ -168,7 +168,7 @@ func (c *Ctx) Waiting(db int, key string) int {
 // its keys again (SignalReady), which passes the turn to the next one.
 func (ks *Keyspace) wake(k dbKey) {
 	i := ks.ShardOf(k.key)
-	ks.lockShard(i)
+	ks.lockShardFor(i, false) // touches nothing a snapshot copies
 	var w *Waiter
 	if wq := ks.shards[i].waiters[k]; wq != nil && len(wq.q) > 0 {
 		w = wq.q[0]
@@ -240,7 +240,7 @@ func (c *Ctx) UnblockLocked(w *Waiter) {
 // shard lock in turn.
 func (ks *Keyspace) WakeAll() {
 	for i := range ks.shards {
-		ks.lockShard(i)
+		ks.lockShardFor(i, false) // touches nothing a snapshot copies
 		var ws []*Waiter
 		for _, wq := range ks.shards[i].waiters {
 			ws = append(ws, wq.q...)

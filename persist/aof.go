@@ -92,17 +92,21 @@ func (o *AOFOptions) defaults() {
 // chunks wait in a list for the background writer, which takes the whole
 // list at once, writes it outside the mutex and recycles the chunks.
 type AOF struct {
-	opts  AOFOptions
-	dir   string
-	fsync atomic.Int32 // the policy in force (SetFsync)
+	// What every append reads and writes, first and within one cache line
+	// (the struct's size is a multiple of 64 bytes, so the allocator
+	// aligns it): one line moves between processors per append, not two
+	// or three.
+	mu      sync.Mutex
+	cur     []byte       // the chunk being filled
+	pending int          // bytes in full and cur
+	seq     uint64       // Append calls so far (the last token)
+	curDB   int          // database of the last record (SELECT when it changes)
+	fsync   atomic.Int32 // the policy in force (SetFsync)
+	kicked  bool         // the writer was woken for a large backlog
+	closed  bool
 
-	mu       sync.Mutex
-	cur      []byte   // the chunk being filled
+	// The rest is guarded by mu too, unless noted.
 	full     [][]byte // filled chunks not yet written, in order
-	pending  int      // bytes in full and cur
-	seq      uint64   // Append calls so far (the last token)
-	curDB    int      // database of the last record (SELECT when it changes)
-	kicked   bool     // the writer was woken for a large backlog
 	flushing bool     // a goroutine is writing/fsyncing outside mu
 	written  uint64   // records handed to the OS
 	synced   uint64   // records fsynced
@@ -110,14 +114,33 @@ type AOF struct {
 	batch    [][]byte // the chunk list not in use (swapped with full)
 	cond     *sync.Cond
 	f        *os.File
-	man      manifest
-	size     int64 // bytes in the current incremental file
-	err      error // sticky write error (aof_last_write_status)
-	closed   bool
+	retired  []retiredFile // files a rewrite switched away from, with their last records
+	size     int64         // bytes in the current incremental file
+	err      error         // sticky write error (aof_last_write_status)
+
+	opts AOFOptions // set at open
+	dir  string
+
+	// manMu guards the manifest (and serializes writing it) so that
+	// appends never wait for its fsyncs.
+	manMu sync.Mutex
+	man   manifest
 
 	kick chan struct{}
 	stop chan struct{}
 	wg   sync.WaitGroup
+	_    [aofPad]byte
+}
+
+// aofPad pads AOF to 384 bytes, a size class of the allocator that is a
+// multiple of 64 (TestAOF_HotFieldsShareALine checks it).
+const aofPad = 8
+
+// retiredFile is an incremental file that Rewrite.Switch moved appends
+// away from, and the records it still has to receive.
+type retiredFile struct {
+	f    *os.File
+	bufs [][]byte
 }
 
 const (
@@ -259,16 +282,22 @@ func (a *AOF) AppendRESP(firstDB, lastDB int, resp []byte) uint64 {
 }
 
 // appended ends an append: it takes the token, unlocks a.mu and wakes
-// the writer when the backlog is large.
+// the writer when the backlog is large. The token is 0 when Sync would
+// not wait (everysec and no, unless the backlog is too large), so that
+// the caller need not call it: deciding here, under a.mu, spares every
+// write a read of the policy from another processor's cache.
 func (a *AOF) appended() uint64 {
 	a.seq++
-	tok := a.seq
+	var tok uint64
+	switch {
+	case a.policy() == FsyncAlways:
+		tok = a.seq
+	case a.pending >= maxPending:
+		tok = a.seq | throttleBit
+	}
 	kick := a.pending >= kickBytes && !a.kicked
 	if kick {
 		a.kicked = true
-	}
-	if a.pending >= maxPending && a.policy() != FsyncAlways {
-		tok |= throttleBit
 	}
 	a.mu.Unlock()
 	if kick {
@@ -284,9 +313,13 @@ func (a *AOF) appended() uint64 {
 // writer and starting another (a recycled one when there is one) when it
 // cannot. a.mu is held.
 func (a *AOF) room(n int) {
-	if cap(a.cur)-len(a.cur) >= n {
-		return
+	if cap(a.cur)-len(a.cur) < n {
+		a.nextChunk(n)
 	}
+}
+
+// nextChunk is room's slow path.
+func (a *AOF) nextChunk(n int) {
 	if len(a.cur) > 0 {
 		a.full = append(a.full, a.cur)
 	}
@@ -300,15 +333,17 @@ func (a *AOF) room(n int) {
 }
 
 // Sync blocks until the records of token tok are durable as the policy
-// promises: under always, written and fsynced (one fsync serves every
-// waiting writer); under everysec and no it returns at once, unless the
-// buffer has grown past its bound, when it waits for the write.
+// in force when they were appended promises: under always, written and
+// fsynced (one fsync serves every waiting writer); under everysec and no
+// it returns at once (the token is 0), unless the buffer had grown past
+// its bound, when it waits for the write.
 func (a *AOF) Sync(tok uint64) {
 	switch {
-	case a.policy() == FsyncAlways:
-		a.waitFor(tok, true)
+	case tok == 0:
 	case tok&throttleBit != 0:
 		a.waitFor(tok&^throttleBit, false)
+	default:
+		a.waitFor(tok, true)
 	}
 }
 
@@ -351,6 +386,8 @@ func (a *AOF) flushLocked(sync bool) {
 		return
 	}
 	a.flushing = true
+	retired := a.retired
+	a.retired = nil
 	bufs := a.full
 	if len(a.cur) > 0 {
 		bufs = append(bufs, a.cur)
@@ -365,10 +402,24 @@ func (a *AOF) flushLocked(sync bool) {
 	a.mu.Unlock()
 
 	var err error
+	// the files a rewrite switched away from get their last records, and
+	// an fsync, before anything is written to the new one
+	for _, r := range retired {
+		for _, b := range r.bufs {
+			if err == nil {
+				_, err = r.f.Write(b)
+			}
+		}
+		if err == nil {
+			err = r.f.Sync()
+		}
+		r.f.Close()
+	}
 	for _, b := range bufs {
-		if _, err = f.Write(b); err != nil {
+		if err != nil {
 			break
 		}
+		_, err = f.Write(b)
 	}
 	if err == nil && sync {
 		err = f.Sync()
@@ -376,6 +427,13 @@ func (a *AOF) flushLocked(sync bool) {
 
 	a.mu.Lock()
 	a.flushing = false
+	for _, r := range retired {
+		for _, b := range r.bufs {
+			if cap(b) == chunkSize && len(a.spare) < maxSpare {
+				a.spare = append(a.spare, b[:0])
+			}
+		}
+	}
 	for i, b := range bufs {
 		if cap(b) == chunkSize && len(a.spare) < maxSpare {
 			a.spare = append(a.spare, b[:0])
@@ -387,7 +445,9 @@ func (a *AOF) flushLocked(sync bool) {
 		a.err = err
 		a.opts.Logf("persist: writing the append-only log: %v", err)
 	} else {
-		a.size += int64(n)
+		if a.f == f { // not switched to a new file meanwhile
+			a.size += int64(n)
+		}
 		a.written = target
 		if sync {
 			a.synced = target

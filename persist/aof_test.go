@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -174,7 +175,8 @@ func TestAOF_RewriteReplacesFiles(t *testing.T) {
 	}
 	rw, err := a.StartRewrite()
 	require.NoError(t, err)
-	a.Sync(a.Append([]keyspace.Record{rec(0, "INCR", "n")})) // after the snapshot point
+	rw.Switch()                                              // the snapshot point
+	a.Sync(a.Append([]keyspace.Record{rec(0, "INCR", "n")})) // after it
 	require.NoError(t, rw.Finish(func(w *bufio.Writer) error {
 		_, err := w.Write(AppendCommand(nil, "SET", "n", "10"))
 		return err
@@ -195,4 +197,80 @@ func TestAOF_RewriteReplacesFiles(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, []string{"SET", "n", "10"}, got[0].args)
 	assert.Equal(t, []string{"INCR", "n"}, got[1].args)
+}
+
+// TestAOF_SwitchKeepsOrder switches a rewrite's new incremental file in
+// while records for the old one are still buffered, and never finishes
+// the rewrite (a crash before the base is written): the old file gets its
+// records before the new one gets any, and loading gives every record in
+// the order appended.
+func TestAOF_SwitchKeepsOrder(t *testing.T) {
+	for _, fsync := range []Fsync{FsyncEverySec, FsyncAlways} {
+		d := t.TempDir()
+		a, err := OpenAOF(AOFOptions{Dir: d, Fsync: fsync})
+		require.NoError(t, err)
+		a.Append([]keyspace.Record{rec(0, "SET", "a", "1")})
+		rw, err := a.StartRewrite()
+		require.NoError(t, err)
+		a.Append([]keyspace.Record{rec(1, "SET", "b", "2")}) // still for the old file
+		rw.Switch()
+		a.Sync(a.Append([]keyspace.Record{rec(1, "SET", "c", "3")}))
+		if fsync == FsyncAlways {
+			// acknowledged: both files are on disk, the old one complete
+			old, err := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.1.incr.aof"))
+			require.NoError(t, err)
+			assert.Contains(t, string(old), "$1\r\nb\r\n")
+		}
+		require.NoError(t, a.Close())
+		man, _ := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.manifest"))
+		assert.Equal(t, "file appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n", string(man))
+		b, err := OpenAOF(AOFOptions{Dir: d})
+		require.NoError(t, err)
+		got, _, err := load(t, b)
+		require.NoError(t, err)
+		b.Close()
+		require.Len(t, got, 3, fsync.String())
+		for i, want := range [][]string{{"SET", "a", "1"}, {"SET", "b", "2"}, {"SET", "c", "3"}} {
+			assert.Equal(t, want, got[i].args)
+		}
+		assert.Equal(t, 1, got[2].db, "the new file starts with a SELECT")
+	}
+}
+
+// TestAOF_TokenOnlyToWait gives a token to wait on only under always: a
+// write under everysec or no gets 0 (nothing to wait for), and a change
+// of policy applies to the records appended after it.
+func TestAOF_TokenOnlyToWait(t *testing.T) {
+	d := t.TempDir()
+	a, err := OpenAOF(AOFOptions{Dir: d, Fsync: FsyncEverySec})
+	require.NoError(t, err)
+	defer a.Close()
+	assert.Zero(t, a.AppendRESP(0, 0, AppendCommand(nil, "SET", "a", "1")))
+	assert.Zero(t, a.Append([]keyspace.Record{rec(0, "SET", "b", "1")}))
+	a.SetFsync(FsyncAlways)
+	tok := a.AppendRESP(0, 0, AppendCommand(nil, "SET", "c", "1"))
+	require.NotZero(t, tok)
+	a.Sync(tok) // written and fsynced when it returns
+	data, err := os.ReadFile(filepath.Join(d, "appendonlydir", "appendonly.aof.1.incr.aof"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "$1\r\nc\r\n")
+	a.SetFsync(FsyncNo)
+	assert.Zero(t, a.Append([]keyspace.Record{rec(0, "SET", "d", "1")}))
+}
+
+// TestAOF_HotFieldsShareALine checks the layout that keeps what an append
+// touches in one cache line: those fields within the first 64 bytes, and
+// an opened log aligned to 64 bytes.
+func TestAOF_HotFieldsShareALine(t *testing.T) {
+	var a AOF
+	assert.Less(t, unsafe.Offsetof(a.closed), uintptr(64))
+	assert.Less(t, unsafe.Offsetof(a.kicked), uintptr(64))
+	assert.Less(t, unsafe.Offsetof(a.fsync), uintptr(64))
+	assert.Zero(t, unsafe.Sizeof(a)%64, "size %d", unsafe.Sizeof(a))
+	for i := 0; i < 4; i++ {
+		b, err := OpenAOF(AOFOptions{Dir: t.TempDir()})
+		require.NoError(t, err)
+		assert.Zero(t, uintptr(unsafe.Pointer(b))%64)
+		b.Close()
+	}
 }

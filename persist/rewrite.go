@@ -2,37 +2,38 @@ package persist
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 )
 
-// Rewrite is a log rewrite in progress: StartRewrite switched appends to
-// a new incremental file at the instant the caller captured its
-// point-in-time view of the data; Finish writes that view as the new base
-// file and retires the old files.
+// Rewrite is a log rewrite in progress: StartRewrite created the new
+// incremental file and listed it in the manifest, Switch moves appends to
+// it at the instant the caller captures its point-in-time view of the
+// data, and Finish writes that view as the new base file and retires the
+// old files.
 type Rewrite struct {
-	a       *AOF
-	seq     int
-	oldOnes []manifestFile
+	a        *AOF
+	seq      int
+	f        *os.File // the new incremental file, until Switch
+	oldOnes  []manifestFile
+	switched bool
 }
 
-// StartRewrite starts a rewrite. The caller must hold the keyspace still
-// (an exclusive section) from just before StartRewrite until it has
-// captured the data the new base will contain, so that base + the new
-// incremental file together are exactly the data set.
+// StartRewrite starts a rewrite: it creates the new (empty) incremental
+// file and adds it to the manifest (written and fsynced), while appends go
+// on to the current file. Then call Switch at the rewrite's instant. A
+// manifest that lists the new file before any record went to it loads the
+// same data, so a crash in between loses nothing.
 func (a *AOF) StartRewrite() (*Rewrite, error) {
+	a.manMu.Lock()
+	defer a.manMu.Unlock()
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	for a.flushing {
-		a.cond.Wait()
-	}
-	a.flushLocked(true) // everything so far belongs to the old files
-	for a.flushing {    // flushLocked may have let another start
-		a.cond.Wait()
-	}
-	if a.err != nil {
-		return nil, a.err
+	err := a.err
+	a.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
 	seq := 1
 	for _, f := range a.man.files {
@@ -52,9 +53,36 @@ func (a *AOF) StartRewrite() (*Rewrite, error) {
 		a.man.files = old
 		return nil, err
 	}
-	a.f.Close()
-	a.f, a.size, a.curDB = f, 0, -1
-	return &Rewrite{a: a, seq: seq, oldOnes: old}, nil
+	return &Rewrite{a: a, seq: seq, f: f, oldOnes: old}, nil
+}
+
+// Switch makes the records appended from now on go to the new incremental
+// file. It does no I/O, so it can run where writers are held still (the
+// caller's exclusive section, from which the base's data is captured): the
+// records still buffered for the old file are written to it, and fsynced,
+// by the next flush, before any record of the new file is written, so the
+// files keep the order of acknowledgement.
+func (rw *Rewrite) Switch() {
+	a := rw.a
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if rw.switched {
+		return
+	}
+	if a.closed { // turned off meanwhile: Finish will fail
+		rw.f.Close()
+		return
+	}
+	rw.switched = true
+	bufs := a.full
+	if len(a.cur) > 0 {
+		bufs = append(bufs, a.cur)
+	}
+	a.cur, a.full = nil, nil
+	a.retired = append(a.retired, retiredFile{f: a.f, bufs: bufs})
+	a.f, a.size, a.curDB = rw.f, 0, -1
+	a.pending = 0
+	rw.f = nil
 }
 
 // Finish writes the new base file with write (which emits the data set as
@@ -64,6 +92,9 @@ func (a *AOF) StartRewrite() (*Rewrite, error) {
 // stay in the manifest and nothing is lost.
 func (rw *Rewrite) Finish(write func(w *bufio.Writer) error) error {
 	a := rw.a
+	if !rw.switched {
+		return errors.New("persist: Rewrite.Finish before Switch")
+	}
 	name := a.baseName(rw.seq)
 	path := filepath.Join(a.dir, name)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
@@ -85,7 +116,7 @@ func (rw *Rewrite) Finish(write func(w *bufio.Writer) error) error {
 		os.Remove(path)
 		return fmt.Errorf("persist: writing the rewrite base: %w", err)
 	}
-	a.mu.Lock()
+	a.manMu.Lock()
 	var keep []manifestFile
 	keep = append(keep, manifestFile{name: name, seq: rw.seq, typ: 'b'})
 	for _, f := range a.man.files {
@@ -97,10 +128,10 @@ func (rw *Rewrite) Finish(write func(w *bufio.Writer) error) error {
 	a.man.files = keep
 	if err := a.writeManifest(); err != nil {
 		a.man.files = prev
-		a.mu.Unlock()
+		a.manMu.Unlock()
 		return err
 	}
-	a.mu.Unlock()
+	a.manMu.Unlock()
 	for _, f := range rw.oldOnes {
 		os.Remove(filepath.Join(a.dir, f.name))
 	}
@@ -113,9 +144,9 @@ func AppendCommand(dst []byte, args ...string) []byte { return appendCommand(dst
 // BaseSize returns the size of the current base file (0 without one),
 // for auto-aof-rewrite-percentage.
 func (a *AOF) BaseSize() int64 {
-	a.mu.Lock()
+	a.manMu.Lock()
 	b := a.man.base()
-	a.mu.Unlock()
+	a.manMu.Unlock()
 	if b == nil {
 		return 0
 	}

@@ -85,7 +85,16 @@ var unsupported = map[string]string{
 // a throwaway store, which gives Redis's error texts) and computes the
 // final values and the Store options.
 func resolve(dirs []directive) (*config, error) {
-	probe, err := embedis.Open(nil)
+	// The probe applies the directives for real (appendonly yes opens a
+	// log and writes its base): it gets a directory of its own, removed
+	// afterwards, so that checking the flags never writes where the
+	// server runs or keeps its data.
+	tmp, err := os.MkdirTemp("", "embedis-probe-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	probe, err := embedis.Open(&embedis.Options{Dir: tmp})
 	if err != nil {
 		return nil, err
 	}

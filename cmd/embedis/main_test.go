@@ -98,6 +98,25 @@ func TestResolve_Options(t *testing.T) {
 	assert.Equal(t, dir, o.Dir)
 }
 
+// Checking the flags writes nothing where the server is started (the
+// probe store that validates them used to open its log in the working
+// directory when given appendonly yes).
+func TestResolve_NoFilesWritten(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	data := t.TempDir()
+	dirs, _, err := parseArgs([]string{"--appendonly", "yes", "--dir", data, "--save", "1", "1"}, nil)
+	require.NoError(t, err)
+	cfg, err := resolve(dirs)
+	require.NoError(t, err)
+	assert.True(t, cfg.opts.AppendOnly)
+	for _, d := range []string{wd, data} {
+		ents, err := os.ReadDir(d)
+		require.NoError(t, err)
+		assert.Empty(t, ents, "nothing written in %s", d)
+	}
+}
+
 func freePort(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

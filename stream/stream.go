@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -187,6 +188,16 @@ func str(buf []byte, p int) (string, int) {
 	return unsafe.String(&buf[p], int(l)), p + int(l)
 }
 
+// putUvarint writes v as a uvarint at buf[p:], which has room for it,
+// and returns the next offset.
+func putUvarint(buf []byte, p int, v uint64) int {
+	if v < 0x80 {
+		buf[p] = byte(v)
+		return p + 1
+	}
+	return p + binary.PutUvarint(buf[p:], v)
+}
+
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -229,21 +240,44 @@ func lpIntSize(v int64) int {
 }
 
 // lpStrSize is the listpack size of a string element: strings that read
-// as an int64 are stored as integers.
+// as an int64 (Redis's string2ll) are stored as integers. Canonical
+// non-negative integers of up to 18 digits, the common case of stream
+// values, are recognised in one pass; anything else that may be an
+// integer goes through parseInt64.
 func lpStrSize(s string) int {
 	if l := len(s); l > 0 && l < 21 {
-		if v, ok := parseInt64(s); ok {
+		c := s[0]
+		switch {
+		case c >= '1' && c <= '9' && l <= 18:
+			v := int64(c - '0')
+			for i := 1; i < l; i++ {
+				d := s[i] - '0'
+				if d > 9 {
+					return lpRawStrSize(l)
+				}
+				v = v*10 + int64(d)
+			}
 			return lpIntSize(v)
+		case c == '-' || c >= '0' && c <= '9':
+			if v, ok := parseInt64(s); ok {
+				return lpIntSize(v)
+			}
 		}
 	}
+	return lpRawStrSize(len(s))
+}
+
+// lpRawStrSize is the listpack size of a string element of l bytes that
+// is stored as a string.
+func lpRawStrSize(l int) int {
 	var enc int
 	switch {
-	case len(s) < 64:
-		enc = 1 + len(s)
-	case len(s) < 4096:
-		enc = 2 + len(s)
+	case l < 64:
+		enc = 1 + l
+	case l < 4096:
+		enc = 2 + l
 	default:
-		enc = 5 + len(s)
+		enc = 5 + l
 	}
 	return enc + lpBacklen(enc)
 }
@@ -315,17 +349,30 @@ func (n *node) fields(r entryRef, kv []string) []string {
 }
 
 // sameFields reports whether fv's fields equal the node's master fields.
+// It compares against the encoded header directly.
 func (n *node) sameFields(fv []string) bool {
 	if len(fv)/2 != int(n.nmf) {
 		return false
 	}
+	hdr := n.buf[:n.entOff]
 	p := n.masterStart()
-	var f string
 	for i := 0; i < len(fv); i += 2 {
-		f, p = str(n.buf, p)
-		if f != fv[i] {
+		f := fv[i]
+		if l := len(f); l < 0x80 {
+			if hdr[p] != byte(l) {
+				return false
+			}
+			p++
+		} else {
+			var l64 uint64
+			if l64, p = uvarint(hdr, p); l64 != uint64(l) {
+				return false
+			}
+		}
+		if string(hdr[p:p+len(f)]) != f {
 			return false
 		}
+		p += len(f)
 	}
 	return true
 }
@@ -528,15 +575,16 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	body := uvarintLen(msd) + uvarintLen(seqv)
 	lp := lpIntSize(0) + lpIntSize(int64(id.Ms-master.Ms)) + lpIntSize(int64(id.Seq-master.Seq))
 	lpCount := nf + 3
+	first := 1 // the values only
 	if !same {
 		body += uvarintLen(uint64(nf))
 		lp += lpIntSize(int64(nf))
 		lpCount += nf + 1
+		first = 0 // fields and values
 	}
-	for i, x := range fv {
-		if i&1 == 0 && same {
-			continue
-		}
+	step := 1 + first
+	for i := first; i < len(fv); i += step {
+		x := fv[i]
 		body += uvarintLen(uint64(len(x))) + len(x)
 		lp += lpStrSize(x)
 	}
@@ -545,29 +593,27 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	if n == nil {
 		n = s.newNode(id, fv, size)
 		s.tail = n
-		n.lpBytes += uint32(lp)
-	} else {
-		n.lpBytes += uint32(lp)
 	}
+	n.lpBytes += uint32(lp)
 	oldCap := cap(n.buf)
-	b := n.buf
+	off := len(n.buf)
+	b := slices.Grow(n.buf, size)[:off+size]
+	p := off
 	if same {
-		b = append(b, flagSame)
+		b[p] = flagSame
 	} else {
-		b = append(b, 0)
+		b[p] = 0
 	}
-	b = binary.AppendUvarint(b, uint64(body))
-	b = binary.AppendUvarint(b, msd)
-	b = binary.AppendUvarint(b, seqv)
-	if same {
-		for i := 1; i < len(fv); i += 2 {
-			b = appendStr(b, fv[i])
-		}
-	} else {
-		b = binary.AppendUvarint(b, uint64(nf))
-		for _, x := range fv {
-			b = appendStr(b, x)
-		}
+	p = putUvarint(b, p+1, uint64(body))
+	p = putUvarint(b, p, msd)
+	p = putUvarint(b, p, seqv)
+	if !same {
+		p = putUvarint(b, p, uint64(nf))
+	}
+	for i := first; i < len(fv); i += step {
+		x := fv[i]
+		p = putUvarint(b, p, uint64(len(x)))
+		p += copy(b[p:], x)
 	}
 	n.buf = b
 	s.mem += cap(b) - oldCap

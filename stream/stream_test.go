@@ -476,3 +476,86 @@ func BenchmarkStream_Add(b *testing.B) {
 		}
 	}
 }
+
+// refLpStrSize is the listpack size of a string element computed the
+// straightforward way (string2ll, then the string encodings), to check
+// lpStrSize's fast path against.
+func refLpStrSize(s string) int {
+	if len(s) > 0 && len(s) < 21 {
+		if v, ok := parseInt64(s); ok {
+			return lpIntSize(v)
+		}
+	}
+	return lpRawStrSize(len(s))
+}
+
+func TestLpStrSize_FastPathMatchesString2ll(t *testing.T) {
+	cases := []string{
+		"", "0", "00", "01", "-0", "-", "+1", " 1", "1 ", "1a", "a1", "9", "10", "127", "128",
+		"4095", "4096", "-4096", "-4097", "32767", "32768", "8388607", "8388608",
+		"2147483647", "2147483648", "-2147483648", "-2147483649",
+		"999999999999999999", "1000000000000000000", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		"12345678901234567890", "123456789012345678901", "1.5", "1e3", "0x10",
+		strings.Repeat("7", 63), strings.Repeat("7", 64), strings.Repeat("z", 4095), strings.Repeat("z", 4096),
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		n := r.IntN(22)
+		b := make([]byte, n)
+		for i := range b {
+			// mostly digits, sometimes a sign or a letter
+			switch k := r.IntN(20); {
+			case k == 0:
+				b[i] = '-'
+			case k == 1:
+				b[i] = 'x'
+			default:
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		cases = append(cases, string(b))
+		cases = append(cases, strconv.FormatInt(r.Int64()>>r.IntN(64), 10), strconv.FormatInt(-r.Int64()>>r.IntN(64), 10))
+	}
+	for _, s := range cases {
+		require.Equal(t, refLpStrSize(s), lpStrSize(s), "%q", s)
+	}
+}
+
+func TestNode_SameFields(t *testing.T) {
+	long := strings.Repeat("f", 200) // a field whose length takes two uvarint bytes
+	s := newChecked(t)
+	add(t, s, id(1, 0), "a", "1", long, "2", "", "3")
+	n := s.tail
+	for _, c := range []struct {
+		fv   []string
+		same bool
+	}{
+		{[]string{"a", "x", long, "y", "", "z"}, true},
+		{[]string{"a", "x", long, "y"}, false},
+		{[]string{"a", "x", long, "y", "", "z", "b", "w"}, false},
+		{[]string{"b", "x", long, "y", "", "z"}, false},
+		{[]string{"a", "x", long[:199], "y", "", "z"}, false},
+		{[]string{"a", "x", long + "g", "y", "", "z"}, false},
+		{[]string{"a", "x", strings.Repeat("g", 200), "y", "", "z"}, false},
+		{[]string{"a", "x", long, "y", "c", "z"}, false},
+		{[]string{"", "x", long, "y", "a", "z"}, false},
+	} {
+		assert.Equal(t, c.same, n.sameFields(c.fv), "%q", c.fv)
+	}
+	// entries with and without the master fields read back intact
+	add(t, s, id(2, 0), "a", "4", long, "5", "", "6")
+	add(t, s, id(3, 0), "a", "7", long, "8")
+	add(t, s, id(4, 0), "b", strings.Repeat("v", 300), long, "-12", "", "0")
+	var got [][]string
+	s.Range(MinID, MaxID, false, func(_ ID, kv []string) bool {
+		got = append(got, slices.Clone(kv))
+		return true
+	})
+	assert.Equal(t, [][]string{
+		{"a", "1", long, "2", "", "3"},
+		{"a", "4", long, "5", "", "6"},
+		{"a", "7", long, "8"},
+		{"b", strings.Repeat("v", 300), long, "-12", "", "0"},
+	}, got)
+}

@@ -69,6 +69,13 @@ type Ctx struct {
 	lastLen  int // -1: empty
 	lastHash uint64
 
+	// The entry found or created last and its shard, so that TouchEntry
+	// needs no hashing. An entry's slot belongs to one table of one shard
+	// for as long as it is referenced, so the pair stays right even if
+	// the key is deleted and the slot reused.
+	lastEnt *Entry
+	lastSh  *shard
+
 	records []Record
 	js      *journalScratch // backs records while the unit has any
 	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
@@ -100,6 +107,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.now = 0
 	c.nheld = 0
 	c.lastLen = -1
+	c.lastEnt, c.lastSh = nil, nil
 	c.records = c.records[:0]
 	c.jtoken, c.jsync = 0, nil
 	c.events = c.events[:0]
@@ -265,6 +273,7 @@ func (c *Ctx) Peek(db int, key string) *Entry {
 		c.expireEntry(db, sh, t, h, e)
 		return nil
 	}
+	c.lastEnt, c.lastSh = e, sh
 	return e
 }
 
@@ -296,6 +305,7 @@ func (c *Ctx) LookupNoTouch(db int, key string) *Entry {
 		return nil
 	}
 	sh.hits++
+	c.lastEnt, c.lastSh = e, sh
 	return e
 }
 
@@ -326,6 +336,7 @@ func (c *Ctx) Create(db int, key string) *Entry {
 		key = strings.Clone(key)
 	}
 	e := t.insert(h, key)
+	c.lastEnt, c.lastSh = e, sh
 	if t.live == 1 {
 		c.ks.dbShards[db].Add(1)
 	}
@@ -438,7 +449,10 @@ func (c *Ctx) Touch(db int, key string) {
 // TouchEntry is Touch for the entry the caller holds (found or created
 // in this lock hold and not removed since): it skips the key's lookup.
 func (c *Ctx) TouchEntry(db int, e *Entry) {
-	sh, _ := c.shardFor(e.key)
+	sh := c.lastSh
+	if e != c.lastEnt {
+		sh, _ = c.shardFor(e.key)
+	}
 	sh.dirty++
 	c.wrote = true
 	if t := sh.dbs[db]; t != nil {
@@ -550,6 +564,9 @@ func (c *Ctx) Records() []Record { return c.records }
 // SignalReady records that key received data that blocked readers may be
 // waiting for. The key's shard must be locked.
 func (c *Ctx) SignalReady(db int, key string) {
+	if c.ks.blocked.Load() == 0 { // nobody waits on any key
+		return
+	}
 	sh, _ := c.shardFor(key)
 	if len(sh.waiters) == 0 {
 		return

@@ -34,6 +34,7 @@ func (c *Ctx) Block(w *Waiter, db int, key string) {
 	}
 	wq.q = append(wq.q, w)
 	w.keys = append(w.keys, dk)
+	c.ks.blocked.Add(1)
 }
 
 // Unblock removes w from every key it waits on. It locks shards itself, so
@@ -46,6 +47,7 @@ func (c *Ctx) Unblock(w *Waiter) {
 			for i, x := range wq.q {
 				if x == w {
 					wq.q = append(wq.q[:i], wq.q[i+1:]...)
+					c.ks.blocked.Add(-1)
 					break
 				}
 			}
@@ -100,6 +102,7 @@ func (c *Ctx) UnblockLocked(w *Waiter) {
 			for i, x := range wq.q {
 				if x == w {
 					wq.q = append(wq.q[:i], wq.q[i+1:]...)
+					c.ks.blocked.Add(-1)
 					break
 				}
 			}

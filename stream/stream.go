@@ -80,7 +80,56 @@ type node struct {
 	dead    uint16 // tombstones
 	nmf     uint32 // number of master fields
 	entOff  uint32 // offset of the first entry
-	lpBytes uint32 // size of the listpack Redis would hold for this node
+	// The size of the listpack Redis would hold for this node is lpBytes
+	// plus the exact size of the strings (fields and values) of the
+	// entries from offset lpEnd on, for which lpPend is an upper bound:
+	// sizing a string exactly means parsing it as an integer, which is
+	// only needed when the node may be close to NodeMaxBytes (see fits).
+	lpBytes uint32
+	lpEnd   uint32
+	lpPend  uint32
+}
+
+// fits reports whether an entry whose fields and values total tot bytes
+// still goes into n, by Redis's rule (see NodeMaxBytes). The exact size is
+// computed only when the upper bound is not conclusive.
+func (n *node) fits(tot int) bool {
+	if int(n.live)+int(n.dead) >= NodeMaxEntries {
+		return false
+	}
+	if int(n.lpBytes)+int(n.lpPend)+tot < NodeMaxBytes {
+		return true
+	}
+	n.settle()
+	return int(n.lpBytes)+tot < NodeMaxBytes
+}
+
+// settle makes lpBytes exact: it sizes the pending strings.
+func (n *node) settle() {
+	n.lpBytes += uint32(n.pendingStrSize())
+	n.lpEnd, n.lpPend = uint32(len(n.buf)), 0
+}
+
+// pendingStrSize is the exact listpack size of the strings of the entries
+// from lpEnd on.
+func (n *node) pendingStrSize() int {
+	lp := 0
+	buf := n.buf
+	for pos := int(n.lpEnd); pos < len(buf); {
+		r := n.decode(pos, n.first) // the IDs are not needed
+		cnt := 2 * r.nf
+		if r.flags&flagSame != 0 {
+			cnt = r.nf
+		}
+		p := r.body
+		var x string
+		for range cnt {
+			x, p = str(buf, p)
+			lp += lpStrSize(x)
+		}
+		pos = r.end
+	}
+	return lp
 }
 
 // item is the tree element: a node keyed by its first ID.
@@ -450,6 +499,7 @@ func (s *Stream) newNode(id ID, fv []string, entrySize int) *node {
 		n.buf = appendStr(n.buf, fv[i])
 	}
 	n.entOff = uint32(len(n.buf))
+	n.lpEnd = n.entOff
 	s.tree.ReplaceOrInsert(item{id, n})
 	s.mem += nodeOverhead + cap(n.buf)
 	return n
@@ -553,7 +603,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 // the tail is full, exactly where Redis would start a new listpack.
 func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	n := s.tail
-	if n != nil && (int(n.lpBytes)+tot >= NodeMaxBytes || int(n.live)+int(n.dead) >= NodeMaxEntries) {
+	if n != nil && !n.fits(tot) {
 		s.shrink(n)
 		n = nil
 	}
@@ -573,7 +623,11 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 		seqv = id.Seq - prev.Seq
 	}
 	body := uvarintLen(msd) + uvarintLen(seqv)
+	// lp: the listpack size of the entry's integers; lpStr: an upper
+	// bound of its strings' (exact when a string does not read as an
+	// integer; see node.fits)
 	lp := lpIntSize(0) + lpIntSize(int64(id.Ms-master.Ms)) + lpIntSize(int64(id.Seq-master.Seq))
+	lpStr := 0
 	lpCount := nf + 3
 	first := 1 // the values only
 	if !same {
@@ -586,7 +640,7 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	for i := first; i < len(fv); i += step {
 		x := fv[i]
 		body += uvarintLen(uint64(len(x))) + len(x)
-		lp += lpStrSize(x)
+		lpStr += lpRawStrSize(len(x))
 	}
 	lp += lpIntSize(int64(lpCount))
 	size := 1 + uvarintLen(uint64(body)) + body
@@ -595,6 +649,7 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 		s.tail = n
 	}
 	n.lpBytes += uint32(lp)
+	n.lpPend += uint32(lpStr)
 	oldCap := cap(n.buf)
 	off := len(n.buf)
 	b := slices.Grow(n.buf, size)[:off+size]
@@ -1023,8 +1078,8 @@ func (s *Stream) Check() error {
 			err = fmt.Errorf("node %v: %d entries", n.first, cl+cd)
 			return false
 		}
-		if uint32(lp) != n.lpBytes {
-			err = fmt.Errorf("node %v: listpack size %d, recorded %d", n.first, lp, n.lpBytes)
+		if pend := n.pendingStrSize(); uint32(lp) != n.lpBytes+uint32(pend) || pend > int(n.lpPend) {
+			err = fmt.Errorf("node %v: listpack size %d, recorded %d + %d (bound %d)", n.first, lp, n.lpBytes, pend, n.lpPend)
 			return false
 		}
 		live += uint64(cl)

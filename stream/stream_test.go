@@ -519,6 +519,8 @@ func TestLpStrSize_FastPathMatchesString2ll(t *testing.T) {
 	}
 	for _, s := range cases {
 		require.Equal(t, refLpStrSize(s), lpStrSize(s), "%q", s)
+		// the text's size bounds the exact size (node.fits relies on it)
+		require.LessOrEqual(t, lpStrSize(s), lpRawStrSize(len(s)), "%q", s)
 	}
 }
 
@@ -558,4 +560,103 @@ func TestNode_SameFields(t *testing.T) {
 		{"a", "7", long, "8"},
 		{"b", strings.Repeat("v", 300), long, "-12", "", "0"},
 	}, got)
+}
+
+// TestStream_NodeSplitsAtExactListpackSize checks where nodes end against
+// Redis's rule computed from scratch: a new node starts when the current
+// one holds NodeMaxEntries entries or when its listpack size plus the new
+// entry's field and value bytes reaches NodeMaxBytes. Integer-looking
+// values are smaller in a listpack than their text, so nodes of them hold
+// more bytes of text than the upper bound used on the fast path admits.
+func TestStream_NodeSplitsAtExactListpackSize(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	values := []func() string{
+		func() string { return strconv.FormatInt(1e18+r.Int64N(8e18), 10) }, // 19 digits: 10 bytes, not 21
+		func() string { return strconv.FormatInt(-r.Int64N(1<<40), 10) },
+		func() string { return strconv.FormatUint(r.Uint64(), 10) }, // often beyond int64: a string
+		func() string { return strings.Repeat("9", 1+r.IntN(30)) },
+		func() string { return strings.Repeat("x", r.IntN(300)) },
+		func() string { return "0" + strconv.Itoa(r.IntN(1000)) }, // leading zero: a string
+	}
+	for round := range 6 {
+		s := newChecked(t)
+		var firsts []ID // first ID of each node, by the reference rule
+		var nodeLP, nodeN int
+		var master []string
+		for i := uint64(1); i <= 3000; i++ {
+			nf := 1 + r.IntN(3)
+			if round%2 == 0 {
+				nf = 2 // mostly the master fields
+			}
+			fv := make([]string, 0, 2*nf)
+			for j := range nf {
+				f := "f" + strconv.Itoa(j)
+				if r.IntN(8) == 0 {
+					f = "g" + strconv.Itoa(j)
+				}
+				v := values[r.IntN(len(values))]()
+				if round < 2 {
+					v = values[0]()
+				}
+				fv = append(fv, f, v)
+			}
+			tot := 0
+			for _, x := range fv {
+				tot += len(x)
+			}
+			nid := id(i, 0)
+			if nodeN == 0 || nodeN >= NodeMaxEntries || nodeLP+tot >= NodeMaxBytes {
+				firsts = append(firsts, nid)
+				master = master[:0]
+				nodeN = 0
+				nodeLP = 7 + refIntSize(1) + refIntSize(0) + refIntSize(int64(nf)) + refIntSize(0)
+				for j := 0; j < len(fv); j += 2 {
+					master = append(master, fv[j])
+					nodeLP += refLpStrSize(fv[j])
+				}
+			}
+			same := len(master) == nf
+			for j := 0; same && j < nf; j++ {
+				same = master[j] == fv[2*j]
+			}
+			nodeLP += refIntSize(0) + refIntSize(int64(i-firsts[len(firsts)-1].Ms)) + refIntSize(0)
+			cnt := nf + 3
+			if !same {
+				nodeLP += refIntSize(int64(nf))
+				cnt += nf + 1
+			}
+			for j, x := range fv {
+				if j%2 == 1 || !same {
+					nodeLP += refLpStrSize(x)
+				}
+			}
+			nodeLP += refIntSize(int64(cnt))
+			nodeN++
+			add(t, s, nid, fv...)
+		}
+		var got []ID
+		s.tree.Ascend(func(it item) bool {
+			got = append(got, it.first)
+			return true
+		})
+		require.Equal(t, firsts, got, "round %d", round)
+	}
+}
+
+// refIntSize is the listpack size of an integer element (lpEncodeGetType
+// and a one-byte backlen), written out again for the tests.
+func refIntSize(v int64) int {
+	switch {
+	case v >= 0 && v <= 127:
+		return 2
+	case v >= -4096 && v <= 4095:
+		return 3
+	case v >= -32768 && v <= 32767:
+		return 4
+	case v >= -8388608 && v <= 8388607:
+		return 5
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		return 6
+	}
+	return 10
 }

@@ -73,13 +73,13 @@ const (
 // strings are never written again once appended, so string views into buf
 // stay valid for as long as they are referenced.
 type node struct {
-	first   ID     // ID of the node's first entry (the tree key)
-	last    ID     // ID of the node's last entry, live or deleted
-	buf     []byte // header and entries
-	live    uint16 // live entries
-	dead    uint16 // tombstones
-	nmf     uint32 // number of master fields
-	entOff  uint32 // offset of the first entry
+	first  ID     // ID of the node's first entry (the tree key)
+	last   ID     // ID of the node's last entry, live or deleted
+	buf    []byte // header and entries
+	live   uint16 // live entries
+	dead   uint16 // tombstones
+	nmf    uint32 // number of master fields
+	entOff uint32 // offset of the first entry
 	// The size of the listpack Redis would hold for this node is lpBytes
 	// plus the exact size of the strings (fields and values) of the
 	// entries from offset lpEnd on, for which lpPend is an upper bound:

@@ -560,7 +560,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 	}
 	var id ID
 	switch {
-	case spec.Auto:
+	case spec.Auto: // greater than lastID by construction
 		if now > s.lastID.Ms {
 			id = ID{now, 0}
 		} else {
@@ -578,7 +578,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 	default:
 		id = spec.ID
 	}
-	if id.Compare(s.lastID) <= 0 {
+	if !spec.Auto && id.Compare(s.lastID) <= 0 {
 		return ID{}, ErrIDNotGreater
 	}
 	tot := 0

@@ -231,6 +231,10 @@ type xaddSpec struct {
 	id   stream.IDSpec
 	noMk bool
 	trim trimSpec
+	// stable: the field/value strings are ordinary Go strings, whose bytes
+	// never change (the typed API), not views of a reused argument buffer
+	// (see stream.AddStable).
+	stable bool
 }
 
 // xaddOp is the one implementation of XADD: it appends fv (field/value
@@ -255,7 +259,11 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 	} else {
 		s = objOf[*stream.Stream](e)
 	}
-	id, err = s.Add(sp.id, uint64(nowMS(c)), fv)
+	if sp.stable {
+		id, err = s.AddStable(sp.id, uint64(nowMS(c)), fv)
+	} else {
+		id, err = s.Add(sp.id, uint64(nowMS(c)), fv)
+	}
 	if err != nil {
 		return id, false, streamErr(err)
 	}
@@ -335,7 +343,7 @@ func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, 
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return StreamID{}, errWrongArgs("xadd")
 	}
-	sp := xaddSpec{id: stream.IDSpec{Auto: true}}
+	sp := xaddSpec{id: stream.IDSpec{Auto: true}, stable: true}
 	if args != nil {
 		sp.noMk = args.NoMkStream
 		if !args.ID.IsZero() || args.AutoSeq {

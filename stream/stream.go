@@ -163,6 +163,12 @@ type Stream struct {
 	mem          int
 	kv           []string // scratch for field/value views
 	refs         []entryRef
+	// The field strings of the last AddStable whose fields were the tail
+	// node's master fields, and that node: the next AddStable with the
+	// very same strings (same bytes in memory, which ordinary Go strings
+	// never change) needs no byte comparison.
+	sameNode *node
+	sameFV   []string
 }
 
 // New returns an empty stream.
@@ -426,6 +432,36 @@ func (n *node) sameFields(fv []string) bool {
 	return true
 }
 
+// sameFieldsAs is n.sameFields(fv), answered without comparing bytes when
+// fv's fields are the strings of the last stable add that matched n's
+// master fields. With stable, a match is remembered.
+func (s *Stream) sameFieldsAs(n *node, fv []string, stable bool) bool {
+	if n == s.sameNode && len(fv) == 2*len(s.sameFV) {
+		hit := true
+		for i, f := range s.sameFV {
+			g := fv[2*i]
+			if len(g) != len(f) || unsafe.StringData(g) != unsafe.StringData(f) {
+				hit = false
+				break
+			}
+		}
+		if hit {
+			return true
+		}
+	}
+	if !n.sameFields(fv) {
+		return false
+	}
+	if stable {
+		s.sameNode = n
+		s.sameFV = s.sameFV[:0]
+		for i := 0; i < len(fv); i += 2 {
+			s.sameFV = append(s.sameFV, fv[i])
+		}
+	}
+	return true
+}
+
 // each calls fn for every entry of n in order, tombstones included, until
 // fn returns false.
 func (n *node) each(fn func(r entryRef) bool) bool {
@@ -518,6 +554,9 @@ func (s *Stream) shrink(n *node) {
 
 // removeNode drops n from the stream.
 func (s *Stream) removeNode(n *node) {
+	if n == s.sameNode {
+		s.sameNode, s.sameFV = nil, s.sameFV[:0]
+	}
 	s.tree.Delete(item{first: n.first})
 	s.mem -= nodeOverhead + cap(n.buf)
 	if s.tail == n {
@@ -553,8 +592,21 @@ type IDSpec struct {
 // Add appends an entry with field/value pairs fv (even length, at least
 // one pair) and returns its ID. now is the command's time snapshot in
 // unix ms, used by the "*" form. It fails with ErrExhausted,
-// ErrIDNotGreater or ErrTooLarge, changing nothing.
+// ErrIDNotGreater or ErrTooLarge, changing nothing. The strings are
+// copied; fv may alias a buffer that is reused afterwards.
 func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
+	return s.add(spec, now, fv, false)
+}
+
+// AddStable is Add for strings whose bytes never change while they are
+// referenced, as Go guarantees for ordinary strings (not views of a
+// buffer that is reused): the stream may keep the field strings to
+// recognise them on the next call without comparing bytes.
+func (s *Stream) AddStable(spec IDSpec, now uint64, fv []string) (ID, error) {
+	return s.add(spec, now, fv, true)
+}
+
+func (s *Stream) add(spec IDSpec, now uint64, fv []string, stable bool) (ID, error) {
 	if s.lastID == MaxID {
 		return ID{}, ErrExhausted
 	}
@@ -588,7 +640,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 	if tot > maxElementsSize {
 		return ID{}, ErrTooLarge
 	}
-	s.appendEntry(id, fv, tot)
+	s.appendEntry(id, fv, tot, stable)
 	s.Bump()
 	s.length++
 	s.entriesAdded++
@@ -601,7 +653,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 
 // appendEntry encodes the entry into the tail node, or a new node when
 // the tail is full, exactly where Redis would start a new listpack.
-func (s *Stream) appendEntry(id ID, fv []string, tot int) {
+func (s *Stream) appendEntry(id ID, fv []string, tot int, stable bool) {
 	n := s.tail
 	if n != nil && !n.fits(tot) {
 		s.shrink(n)
@@ -611,7 +663,7 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	var prev, master ID
 	same := true
 	if n != nil {
-		same = n.sameFields(fv)
+		same = s.sameFieldsAs(n, fv, stable)
 		prev, master = n.last, n.first
 	} else {
 		prev, master = id, id

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -659,4 +660,65 @@ func refIntSize(v int64) int {
 		return 6
 	}
 	return 10
+}
+
+// entryFlags returns the flags byte of every entry in node order.
+func entryFlags(s *Stream) []byte {
+	var out []byte
+	s.tree.Ascend(func(it item) bool {
+		it.n.each(func(r entryRef) bool {
+			out = append(out, r.flags)
+			return true
+		})
+		return true
+	})
+	return out
+}
+
+func TestStream_AddStableRemembersMasterFields(t *testing.T) {
+	s := newChecked(t)
+	f1, f2 := "sensor", "temp"
+	_, err := s.AddStable(IDSpec{ID: id(1, 0)}, 0, []string{f1, "1", f2, "2"})
+	require.NoError(t, err)
+	// the same strings: recognised without comparing (and right)
+	_, err = s.AddStable(IDSpec{ID: id(2, 0)}, 0, []string{f1, "3", f2, "4"})
+	require.NoError(t, err)
+	assert.Equal(t, s.tail, s.sameNode)
+	// equal bytes in other memory: compared, still the master fields
+	g1 := strings.Clone(f1)
+	_, err = s.AddStable(IDSpec{ID: id(3, 0)}, 0, []string{g1, "5", f2, "6"})
+	require.NoError(t, err)
+	// a prefix of a remembered string, and other fields
+	_, err = s.AddStable(IDSpec{ID: id(4, 0)}, 0, []string{f1[:3], "7", f2, "8"})
+	require.NoError(t, err)
+	_, err = s.AddStable(IDSpec{ID: id(5, 0)}, 0, []string{f1, "9"})
+	require.NoError(t, err)
+	assert.Equal(t, []byte{flagSame, flagSame, flagSame, 0, 0}, entryFlags(s))
+	assert.Equal(t, []string{
+		"1-0:sensor=1,temp=2", "2-0:sensor=3,temp=4", "3-0:sensor=5,temp=6",
+		"4-0:sen=7,temp=8", "5-0:sensor=9",
+	}, all(s, false))
+	// a removed node is forgotten
+	s.Trim(Trim{MaxLen: 0})
+	assert.Nil(t, s.sameNode)
+	_, err = s.AddStable(IDSpec{ID: id(6, 0)}, 0, []string{f1, "x", f2, "y"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"6-0:sensor=x,temp=y"}, all(s, false))
+}
+
+func TestStream_AddComparesReusedBuffers(t *testing.T) {
+	// Add's strings may be views of a buffer that changes between calls
+	// (the command path's arguments): the same memory with other bytes is
+	// other fields.
+	s := newChecked(t)
+	buf := []byte("fa")
+	f := unsafe.String(&buf[0], len(buf))
+	for i := uint64(1); i <= 4; i++ {
+		buf[1] = byte('a' + i%2) // "fb", "fa", "fb", "fa"
+		_, err := s.Add(IDSpec{ID: id(i, 0)}, 0, []string{f, "v"})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []byte{flagSame, 0, flagSame, 0}, entryFlags(s))
+	assert.Equal(t, []string{"1-0:fb=v", "2-0:fa=v", "3-0:fb=v", "4-0:fa=v"}, all(s, false))
+	assert.Nil(t, s.sameNode, "Add remembers nothing")
 }

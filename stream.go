@@ -244,9 +244,13 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
 		return id, false, errXAddZero
 	}
-	e, err := lookupKindWrite(c, db, key, keyspace.KindStream)
-	if err != nil {
-		return id, false, err
+	return xaddTo(c, db, key, c.LookupWrite(db, key), sp, fv)
+}
+
+// xaddTo is xaddOp for the entry e that a write lookup of key returned.
+func xaddTo(c *keyspace.Ctx, db int, key string, e *keyspace.Entry, sp *xaddSpec, fv []string) (id stream.ID, added bool, err error) {
+	if e != nil && e.Kind() != keyspace.KindStream {
+		return id, false, ErrWrongType
 	}
 	var s *stream.Stream
 	if e == nil {
@@ -355,9 +359,13 @@ func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, 
 		}
 		sp.trim = t
 	}
+	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
+		return StreamID{}, errXAddZero
+	}
+	// xaddOp, with the lock taken and the key looked up in one step
 	var c keyspace.Ctx
-	d.unit(&c, key)
-	id, added, err := xaddOp(&c, d.idx, key, &sp, fieldValues)
+	d.s.ks.Begin(&c)
+	id, added, err := xaddTo(&c, d.idx, key, c.LockLookupWrite(d.idx, key), &sp, fieldValues)
 	done(&c)
 	if err == nil && !added {
 		err = Nil

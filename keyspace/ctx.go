@@ -261,7 +261,13 @@ func (c *Ctx) table(db int, key string, create bool) (*shard, *table, uint32) {
 // statistics, deleting it first if it has expired. The key's shard must be
 // locked.
 func (c *Ctx) Peek(db int, key string) *Entry {
-	sh, t, h := c.table(db, key, false)
+	sh, h := c.shardFor(key)
+	return c.peek(db, sh, uint32(h), key)
+}
+
+// peek is Peek in the shard sh holding key, whose hash is h.
+func (c *Ctx) peek(db int, sh *shard, h uint32, key string) *Entry {
+	t := sh.dbs[db]
 	if t == nil {
 		return nil
 	}
@@ -312,6 +318,25 @@ func (c *Ctx) LookupNoTouch(db int, key string) *Entry {
 // LookupWrite is a write lookup: like Peek, and it updates LRU/LFU data.
 func (c *Ctx) LookupWrite(db int, key string) *Entry {
 	e := c.Peek(db, key)
+	if e != nil && !c.NoTouch {
+		c.touchAccess(e)
+	}
+	return e
+}
+
+// LockLookupWrite is Lock(key) followed by LookupWrite(db, key), with the
+// key hashed and its shard found once: the common single-key write.
+func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
+	if c.excl { // Lock is a no-op
+		return c.LookupWrite(db, key)
+	}
+	h := c.hashOf(key)
+	i := 0
+	if c.ks.shardBits > 0 {
+		i = c.ks.shardOf(h)
+	}
+	c.LockShard(i)
+	e := c.peek(db, &c.ks.shards[i], uint32(h), key)
 	if e != nil && !c.NoTouch {
 		c.touchAccess(e)
 	}

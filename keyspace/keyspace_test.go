@@ -493,3 +493,78 @@ func TestSignalReady_WakesOnlyWhileSomeoneWaits(t *testing.T) {
 	signal("k2")
 	assert.False(t, ready(w2))
 }
+
+func TestLockLookupWrite_IsLockThenLookupWrite(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk, Shards: 16})
+	now := clk.ms.Load()
+	setStr(ks, 0, "live", "v", 0)
+	setStr(ks, 0, "dying", "v", now+5)
+	setStr(ks, 1, "other-db", "v", 0)
+	ks.UpdateLRUClock(time.UnixMilli(now).Add(time.Hour)) // lookups move the LRU clock of what they touch
+	clk.Advance(time.Second)
+
+	lookup := func(db int, key string, noTouch bool) (*Entry, uint32) {
+		var c Ctx
+		ks.Begin(&c)
+		c.NoTouch = noTouch
+		e := c.LockLookupWrite(db, key)
+		var access uint32
+		if e != nil {
+			access = e.Access()
+			// the shard is locked: nobody else gets it until Unlock
+			locked := make(chan struct{})
+			go func() {
+				var o Ctx
+				ks.Begin(&o)
+				o.Lock(key)
+				o.Unlock()
+				close(locked)
+			}()
+			select {
+			case <-locked:
+				t.Errorf("%s: shard not locked", key)
+			case <-time.After(20 * time.Millisecond):
+			}
+			c.Unlock()
+			<-locked
+		} else {
+			c.Unlock()
+		}
+		c.Finish()
+		return e, access
+	}
+	var before uint32
+	{
+		var c Ctx
+		ks.Begin(&c)
+		c.Lock("live")
+		before = c.Peek(0, "live").Access()
+		c.Unlock()
+	}
+	e, acc := lookup(0, "live", true)
+	require.NotNil(t, e)
+	assert.Equal(t, before, acc, "NO-TOUCH leaves the access data alone")
+	e, acc = lookup(0, "live", false)
+	require.NotNil(t, e)
+	assert.NotEqual(t, before, acc, "a write lookup touches the access data")
+	e, _ = lookup(0, "missing", false)
+	assert.Nil(t, e)
+	e, _ = lookup(2, "live", false) // a database with no table in the shard
+	assert.Nil(t, e)
+	e, _ = lookup(1, "other-db", false)
+	assert.NotNil(t, e)
+	e, _ = lookup(0, "dying", false)
+	assert.Nil(t, e, "an expired key is deleted on lookup")
+	assert.Equal(t, int64(1), ks.Stats.ExpiredKeys.Load())
+	assert.Equal(t, 1, ks.DBSize(0))
+
+	// in an exclusive section it locks nothing more
+	var c Ctx
+	ks.Begin(&c)
+	c.Exclusive()
+	assert.NotNil(t, c.LockLookupWrite(0, "live"))
+	assert.Nil(t, c.LockLookupWrite(0, "missing"))
+	c.EndExclusive()
+	c.Finish()
+}

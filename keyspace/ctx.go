@@ -325,12 +325,14 @@ func (c *Ctx) LookupWrite(db int, key string) *Entry {
 }
 
 // LockLookupWrite is Lock(key) followed by LookupWrite(db, key), with the
-// key hashed and its shard found once: the common single-key write.
+// key hashed and its shard found once: the common single-key write. (It
+// leaves the key out of the one-entry hash cache: a unit that goes on to
+// use the key again by name hashes it once more.)
 func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 	if c.excl { // Lock is a no-op
 		return c.LookupWrite(db, key)
 	}
-	h := c.hashOf(key)
+	h := c.ks.hash(key)
 	i := 0
 	if c.ks.shardBits > 0 {
 		i = c.ks.shardOf(h)

@@ -148,8 +148,27 @@ func (x *Exec) xArgs(from, to int) []string {
 // ---- reply helpers
 
 func (x *Exec) xBulkID(id stream.ID) {
-	var b [41]byte
-	x.w.Bulk(id.AppendTo(b[:0]))
+	x.w.Bulk(x.sess.idText.format(id))
+}
+
+// idText formats stream IDs for replies without allocating (a buffer on
+// the stack would escape through the ReplyWriter interface). The
+// millisecond part, which consecutive IDs mostly share, is kept from the
+// previous call.
+type idText struct {
+	buf [41]byte // "<ms>-<seq>"
+	ms  uint64   // the ms part in buf[:n]
+	n   int      // length of "<ms>-"; 0: nothing kept
+}
+
+// format returns id's text, valid until the next call.
+func (t *idText) format(id stream.ID) []byte {
+	if t.n == 0 || id.Ms != t.ms {
+		b := strconv.AppendUint(t.buf[:0], id.Ms, 10)
+		b = append(b, '-')
+		t.ms, t.n = id.Ms, len(b)
+	}
+	return strconv.AppendUint(t.buf[:t.n], id.Seq, 10)
 }
 
 // writeEntry writes [id, [f1, v1, ...]], or [id, nil] for a deleted entry.

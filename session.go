@@ -72,6 +72,8 @@ type Session struct {
 
 	c keyspace.Ctx
 	x Exec
+
+	idText idText // stream ID replies (cmd_stream.go)
 }
 
 // Reply modes of CLIENT REPLY.

@@ -231,6 +231,10 @@ type xaddSpec struct {
 	id   stream.IDSpec
 	noMk bool
 	trim trimSpec
+	// stable: the field/value strings are ordinary Go strings, whose bytes
+	// never change (the typed API), not views of a reused argument buffer
+	// (see stream.AddStable).
+	stable bool
 }
 
 // xaddOp is the one implementation of XADD: it appends fv (field/value
@@ -240,9 +244,13 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
 		return id, false, errXAddZero
 	}
-	e, err := lookupKindWrite(c, db, key, keyspace.KindStream)
-	if err != nil {
-		return id, false, err
+	return xaddTo(c, db, key, c.LookupWrite(db, key), sp, fv)
+}
+
+// xaddTo is xaddOp for the entry e that a write lookup of key returned.
+func xaddTo(c *keyspace.Ctx, db int, key string, e *keyspace.Entry, sp *xaddSpec, fv []string) (id stream.ID, added bool, err error) {
+	if e != nil && e.Kind() != keyspace.KindStream {
+		return id, false, ErrWrongType
 	}
 	var s *stream.Stream
 	if e == nil {
@@ -255,7 +263,11 @@ func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id 
 	} else {
 		s = objOf[*stream.Stream](e)
 	}
-	id, err = s.Add(sp.id, uint64(nowMS(c)), fv)
+	if sp.stable {
+		id, err = s.AddStable(sp.id, uint64(nowMS(c)), fv)
+	} else {
+		id, err = s.Add(sp.id, uint64(nowMS(c)), fv)
+	}
 	if err != nil {
 		return id, false, streamErr(err)
 	}
@@ -329,13 +341,15 @@ type XAddArgs struct {
 // XAdd appends an entry with fieldValues (field, value, field, value, ...)
 // to the stream at key (XADD) and returns its ID.
 func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, error) {
-	if err := d.s.freeMemoryIfNeeded(); err != nil {
-		return StreamID{}, err
+	if d.s.maxMemory.Load() != 0 { // (freeMemoryIfNeeded's first test, without the call)
+		if err := d.s.freeMemoryIfNeeded(); err != nil {
+			return StreamID{}, err
+		}
 	}
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return StreamID{}, errWrongArgs("xadd")
 	}
-	sp := xaddSpec{id: stream.IDSpec{Auto: true}}
+	sp := xaddSpec{id: stream.IDSpec{Auto: true}, stable: true}
 	if args != nil {
 		sp.noMk = args.NoMkStream
 		if !args.ID.IsZero() || args.AutoSeq {
@@ -347,9 +361,13 @@ func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, 
 		}
 		sp.trim = t
 	}
+	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
+		return StreamID{}, errXAddZero
+	}
+	// xaddOp, with the lock taken and the key looked up in one step
 	var c keyspace.Ctx
-	d.unit(&c, key)
-	id, added, err := xaddOp(&c, d.idx, key, &sp, fieldValues)
+	d.s.ks.Begin(&c)
+	id, added, err := xaddTo(&c, d.idx, key, c.LockLookupWrite(d.idx, key), &sp, fieldValues)
 	done(&c)
 	if err == nil && !added {
 		err = Nil

@@ -645,3 +645,33 @@ func TestStream_OneAddWakesEveryGroup(t *testing.T) {
 	assert.Equal(t, map[string]int{"g1": 1, "g2": 1}, per)
 	xWaitBlocked(t, s, "s", 2) // the other consumer of each group still waits
 }
+
+func TestStream_IDRepliesKeepNoStaleText(t *testing.T) {
+	s, clk := openStreams(t)
+	sess := s.NewSession()
+	now := clk.NowMS()
+	bulk := func(id string) string { return "$" + itoa(int64(len(id))) + "\r\n" + id + "\r\n" }
+	ms := itoa(now)
+	assert.Equal(t, bulk(ms+"-0"), do(t, sess, "XADD", "s", "*", "f", "v"))
+	assert.Equal(t, bulk(ms+"-1"), do(t, sess, "XADD", "s", "*", "f", "v"))
+	clk.Advance(7 * time.Millisecond)
+	ms7 := itoa(now + 7)
+	assert.Equal(t, bulk(ms7+"-0"), do(t, sess, "XADD", "s", "*", "f", "v"))
+	// a shorter ms part after a longer one, and sequences of every width
+	assert.Equal(t, bulk("5-0"), do(t, sess, "XADD", "t", "5-0", "f", "v"))
+	assert.Equal(t, bulk("5-18446744073709551614"), do(t, sess, "XADD", "t", "5-18446744073709551614", "f", "v"))
+	assert.Equal(t, bulk("5-18446744073709551615"), do(t, sess, "XADD", "t", "5-*", "f", "v"))
+	assert.Equal(t, bulk("18446744073709551615-18446744073709551615"),
+		do(t, sess, "XADD", "u", "18446744073709551615-18446744073709551615", "f", "v"))
+	assert.Equal(t, bulk("6-0"), do(t, sess, "XADD", "t", "6-*", "f", "v"))
+	// several IDs in one reply, the ms part changing between them
+	assert.Equal(t, "*3\r\n"+
+		"*2\r\n"+bulk("5-0")+"*2\r\n"+bulk("f")+bulk("v")+
+		"*2\r\n"+bulk("5-18446744073709551614")+"*2\r\n"+bulk("f")+bulk("v")+
+		"*2\r\n"+bulk("5-18446744073709551615")+"*2\r\n"+bulk("f")+bulk("v"),
+		do(t, sess, "XRANGE", "t", "-", "5-18446744073709551615"))
+	assert.Equal(t, "*2\r\n"+
+		"*2\r\n"+bulk("6-0")+"*2\r\n"+bulk("f")+bulk("v")+
+		"*2\r\n"+bulk("5-18446744073709551615")+"*2\r\n"+bulk("f")+bulk("v"),
+		do(t, sess, "XREVRANGE", "t", "+", "-", "COUNT", "2"))
+}

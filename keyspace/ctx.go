@@ -69,6 +69,13 @@ type Ctx struct {
 	lastLen  int // -1: empty
 	lastHash uint64
 
+	// The entry found or created last and its shard, so that TouchEntry
+	// needs no hashing. An entry's slot belongs to one table of one shard
+	// for as long as it is referenced, so the pair stays right even if
+	// the key is deleted and the slot reused.
+	lastEnt *Entry
+	lastSh  *shard
+
 	records []Record
 	js      *journalScratch // backs records while the unit has any
 	jb      *journalBuf     // the RESP journal buffer in use (journal.go)
@@ -110,6 +117,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.now = 0
 	c.nheld = 0
 	c.lastLen = -1
+	c.lastEnt, c.lastSh = nil, nil
 	c.records = c.records[:0]
 	c.jtoken, c.jsync = 0, nil
 	c.events = c.events[:0]
@@ -274,7 +282,13 @@ func (c *Ctx) table(db int, key string, create bool) (*shard, *table, uint32) {
 // statistics, deleting it first if it has expired. The key's shard must be
 // locked.
 func (c *Ctx) Peek(db int, key string) *Entry {
-	sh, t, h := c.table(db, key, false)
+	sh, h := c.shardFor(key)
+	return c.peek(db, sh, uint32(h), key)
+}
+
+// peek is Peek in the shard sh holding key, whose hash is h.
+func (c *Ctx) peek(db int, sh *shard, h uint32, key string) *Entry {
+	t := sh.dbs[db]
 	if t == nil {
 		return nil
 	}
@@ -286,6 +300,7 @@ func (c *Ctx) Peek(db int, key string) *Entry {
 		c.expireEntry(db, sh, t, h, e)
 		return nil
 	}
+	c.lastEnt, c.lastSh = e, sh
 	return e
 }
 
@@ -317,12 +332,34 @@ func (c *Ctx) LookupNoTouch(db int, key string) *Entry {
 		return nil
 	}
 	sh.hits++
+	c.lastEnt, c.lastSh = e, sh
 	return e
 }
 
 // LookupWrite is a write lookup: like Peek, and it updates LRU/LFU data.
 func (c *Ctx) LookupWrite(db int, key string) *Entry {
 	e := c.Peek(db, key)
+	if e != nil && !c.NoTouch {
+		c.touchAccess(e)
+	}
+	return e
+}
+
+// LockLookupWrite is Lock(key) followed by LookupWrite(db, key), with the
+// key hashed and its shard found once: the common single-key write. (It
+// leaves the key out of the one-entry hash cache: a unit that goes on to
+// use the key again by name hashes it once more.)
+func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
+	if c.excl { // Lock is a no-op
+		return c.LookupWrite(db, key)
+	}
+	h := c.ks.hash(key)
+	i := 0
+	if c.ks.shardBits > 0 {
+		i = c.ks.shardOf(h)
+	}
+	c.LockShard(i)
+	e := c.peek(db, &c.ks.shards[i], uint32(h), key)
 	if e != nil && !c.NoTouch {
 		c.touchAccess(e)
 	}
@@ -347,6 +384,7 @@ func (c *Ctx) Create(db int, key string) *Entry {
 		key = strings.Clone(key)
 	}
 	e := t.insert(h, key)
+	c.lastEnt, c.lastSh = e, sh
 	if t.live == 1 {
 		c.ks.dbShards[db].Add(1)
 	}
@@ -459,7 +497,10 @@ func (c *Ctx) Touch(db int, key string) {
 // TouchEntry is Touch for the entry the caller holds (found or created
 // in this lock hold and not removed since): it skips the key's lookup.
 func (c *Ctx) TouchEntry(db int, e *Entry) {
-	sh, _ := c.shardFor(e.key)
+	sh := c.lastSh
+	if e != c.lastEnt {
+		sh, _ = c.shardFor(e.key)
+	}
 	sh.dirty++
 	c.wrote = true
 	if t := sh.dbs[db]; t != nil {
@@ -573,6 +614,9 @@ func (c *Ctx) Records() []Record { return c.records }
 // SignalReady records that key received data that blocked readers may be
 // waiting for. The key's shard must be locked.
 func (c *Ctx) SignalReady(db int, key string) {
+	if c.ks.blocked.Load() == 0 { // nobody waits on any key
+		return
+	}
 	sh, _ := c.shardFor(key)
 	if len(sh.waiters) == 0 {
 		return

@@ -71,6 +71,7 @@ type Keyspace struct {
 	snap        atomic.Pointer[Snapshot]
 	jbufs       []journalBuf // per shard, then the exclusive section's (journal.go)
 	afterWrite  atomic.Pointer[func()]
+	blocked     atomic.Int64 // waiter registrations on keys, all shards (wait.go)
 	snapMu      sync.Mutex
 	ev          evictState
 	memBatch    atomic.Int64

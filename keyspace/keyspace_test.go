@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -365,4 +366,205 @@ func TestJournal_RecordsUnderLockSyncAfter(t *testing.T) {
 	c.Finish()
 	assert.Equal(t, [][]string{{"MULTI"}, {"SET", "k", "v"}, {"PEXPIREAT", "k", "1"}, {"EXEC"}}, got)
 	assert.Equal(t, uint64(7), synced)
+}
+
+// checkShardMemory verifies that every table's accounted bytes are the sum
+// of its entries' (so that no write was charged to another shard).
+func checkShardMemory(t *testing.T, ks *Keyspace) {
+	t.Helper()
+	for i := range ks.shards {
+		for db, tb := range ks.shards[i].dbs {
+			if tb == nil {
+				continue
+			}
+			var sum int64
+			for s := uint32(0); s < tb.next; s++ {
+				if e := tb.at(s); e != nil {
+					sum += EntryMemory(e)
+				}
+			}
+			assert.Equal(t, sum, tb.mem, "shard %d db %d", i, db)
+		}
+	}
+}
+
+func TestTouchEntry_ChargesTheEntrysShard(t *testing.T) {
+	ks := New(Config{Clock: newClock(), Shards: 16})
+	// two keys in different shards
+	a, b := "a", "b"
+	for i := 0; ks.ShardOf(a) == ks.ShardOf(b); i++ {
+		b = "b" + strconv.Itoa(i)
+	}
+	setStr(ks, 0, a, "1", 0)
+	setStr(ks, 0, b, "1", 0)
+	var c Ctx
+	ks.Begin(&c)
+	c.Exclusive()
+	ea := c.LookupWrite(0, a)
+	eb := c.LookupWrite(0, b) // the last entry found is b's
+	ea.SetStr(strings.Repeat("x", 1000))
+	c.TouchEntry(0, ea)
+	eb.SetStr(strings.Repeat("y", 2000))
+	c.TouchEntry(0, eb)
+	// a deleted entry's slot reused by a new key of the same table
+	require.True(t, c.Delete(0, b))
+	b2 := b + "-new"
+	for ks.ShardOf(b2) != ks.ShardOf(b) {
+		b2 += "-"
+	}
+	e := c.Create(0, b2)
+	e.SetStr(strings.Repeat("z", 3000))
+	c.TouchEntry(0, e)
+	ea = c.LookupWrite(0, a)
+	ea.SetStr("small")
+	c.TouchEntry(0, ea)
+	c.EndExclusive()
+	c.Finish()
+	checkShardMemory(t, ks)
+	assert.Equal(t, ks.UsedMemory(), entryMemoryOf(t, ks, a)+entryMemoryOf(t, ks, b2))
+}
+
+// entryMemoryOf returns the accounted bytes of key in database 0.
+func entryMemoryOf(t *testing.T, ks *Keyspace, key string) int64 {
+	var c Ctx
+	ks.Begin(&c)
+	c.Lock(key)
+	defer c.Unlock()
+	e := c.Peek(0, key)
+	require.NotNil(t, e, key)
+	return EntryMemory(e)
+}
+
+func TestSignalReady_WakesOnlyWhileSomeoneWaits(t *testing.T) {
+	ks := New(Config{Clock: newClock(), Shards: 16})
+	signal := func(key string) {
+		var c Ctx
+		ks.Begin(&c)
+		c.Lock(key)
+		c.SignalReady(0, key)
+		c.Unlock()
+		c.Finish()
+	}
+	ready := func(w *Waiter) bool {
+		select {
+		case <-w.Ready:
+			return true
+		default:
+			return false
+		}
+	}
+	w1, w2 := NewWaiter(), NewWaiter()
+	var c Ctx
+	ks.Begin(&c)
+	for _, k := range []string{"k1", "k2"} {
+		c.Lock(k)
+		c.Block(w1, 0, k)
+		c.Unlock()
+	}
+	c.Lock("k2")
+	c.Block(w2, 0, "k2")
+	c.Unlock()
+	c.Finish()
+	assert.Equal(t, int64(3), ks.blocked.Load())
+
+	signal("other")
+	assert.False(t, ready(w1))
+	signal("k1")
+	assert.True(t, ready(w1))
+	signal("k2") // first come, first served
+	assert.True(t, ready(w1))
+	assert.False(t, ready(w2))
+
+	ks.Begin(&c)
+	c.Unblock(w1)
+	c.Finish()
+	assert.Equal(t, int64(1), ks.blocked.Load())
+	signal("k1")
+	assert.False(t, ready(w1))
+	signal("k2")
+	assert.True(t, ready(w2))
+
+	ks.Begin(&c)
+	c.Lock("k2")
+	c.UnblockLocked(w2)
+	c.Unlock()
+	c.Finish()
+	assert.Zero(t, ks.blocked.Load())
+	signal("k2")
+	assert.False(t, ready(w2))
+}
+
+func TestLockLookupWrite_IsLockThenLookupWrite(t *testing.T) {
+	clk := newClock()
+	ks := New(Config{Clock: clk, Shards: 16})
+	now := clk.ms.Load()
+	setStr(ks, 0, "live", "v", 0)
+	setStr(ks, 0, "dying", "v", now+5)
+	setStr(ks, 1, "other-db", "v", 0)
+	ks.UpdateLRUClock(time.UnixMilli(now).Add(time.Hour)) // lookups move the LRU clock of what they touch
+	clk.Advance(time.Second)
+
+	lookup := func(db int, key string, noTouch bool) (*Entry, uint32) {
+		var c Ctx
+		ks.Begin(&c)
+		c.NoTouch = noTouch
+		e := c.LockLookupWrite(db, key)
+		var access uint32
+		if e != nil {
+			access = e.Access()
+			// the shard is locked: nobody else gets it until Unlock
+			locked := make(chan struct{})
+			go func() {
+				var o Ctx
+				ks.Begin(&o)
+				o.Lock(key)
+				o.Unlock()
+				close(locked)
+			}()
+			select {
+			case <-locked:
+				t.Errorf("%s: shard not locked", key)
+			case <-time.After(20 * time.Millisecond):
+			}
+			c.Unlock()
+			<-locked
+		} else {
+			c.Unlock()
+		}
+		c.Finish()
+		return e, access
+	}
+	var before uint32
+	{
+		var c Ctx
+		ks.Begin(&c)
+		c.Lock("live")
+		before = c.Peek(0, "live").Access()
+		c.Unlock()
+	}
+	e, acc := lookup(0, "live", true)
+	require.NotNil(t, e)
+	assert.Equal(t, before, acc, "NO-TOUCH leaves the access data alone")
+	e, acc = lookup(0, "live", false)
+	require.NotNil(t, e)
+	assert.NotEqual(t, before, acc, "a write lookup touches the access data")
+	e, _ = lookup(0, "missing", false)
+	assert.Nil(t, e)
+	e, _ = lookup(2, "live", false) // a database with no table in the shard
+	assert.Nil(t, e)
+	e, _ = lookup(1, "other-db", false)
+	assert.NotNil(t, e)
+	e, _ = lookup(0, "dying", false)
+	assert.Nil(t, e, "an expired key is deleted on lookup")
+	assert.Equal(t, int64(1), ks.Stats.ExpiredKeys.Load())
+	assert.Equal(t, 1, ks.DBSize(0))
+
+	// in an exclusive section it locks nothing more
+	var c Ctx
+	ks.Begin(&c)
+	c.Exclusive()
+	assert.NotNil(t, c.LockLookupWrite(0, "live"))
+	assert.Nil(t, c.LockLookupWrite(0, "missing"))
+	c.EndExclusive()
+	c.Finish()
 }

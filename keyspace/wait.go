@@ -127,6 +127,7 @@ func (c *Ctx) Block(w *Waiter, db int, key string) {
 	w.keys = append(w.keys, dk)
 	c.inWait = true
 	c.leaving = nil // queued again (a stream reader moving to the back)
+	c.ks.blocked.Add(1)
 }
 
 // Unblock removes w from every key it waits on. It locks shards itself, so
@@ -139,6 +140,7 @@ func (c *Ctx) Unblock(w *Waiter) {
 			for i, x := range wq.q {
 				if x == w {
 					wq.q = append(wq.q[:i], wq.q[i+1:]...)
+					c.ks.blocked.Add(-1)
 					break
 				}
 			}
@@ -188,7 +190,7 @@ func (ks *Keyspace) wake(k dbKey) {
 // gets its turn. The caller holds no locks.
 func (ks *Keyspace) serve(k dbKey) {
 	i := ks.ShardOf(k.key)
-	ks.lockShard(i)
+	ks.lockShardFor(i, false) // touches nothing a snapshot copies
 	var ws []*Waiter
 	if wq := ks.shards[i].waiters[k]; wq != nil {
 		ws = append(ws, wq.q...)
@@ -221,6 +223,7 @@ func (c *Ctx) UnblockLocked(w *Waiter) {
 			for i, x := range wq.q {
 				if x == w {
 					wq.q = append(wq.q[:i], wq.q[i+1:]...)
+					c.ks.blocked.Add(-1)
 					break
 				}
 			}

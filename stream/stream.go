@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -72,14 +73,63 @@ const (
 // strings are never written again once appended, so string views into buf
 // stay valid for as long as they are referenced.
 type node struct {
-	first   ID     // ID of the node's first entry (the tree key)
-	last    ID     // ID of the node's last entry, live or deleted
-	buf     []byte // header and entries
-	live    uint16 // live entries
-	dead    uint16 // tombstones
-	nmf     uint32 // number of master fields
-	entOff  uint32 // offset of the first entry
-	lpBytes uint32 // size of the listpack Redis would hold for this node
+	first  ID     // ID of the node's first entry (the tree key)
+	last   ID     // ID of the node's last entry, live or deleted
+	buf    []byte // header and entries
+	live   uint16 // live entries
+	dead   uint16 // tombstones
+	nmf    uint32 // number of master fields
+	entOff uint32 // offset of the first entry
+	// The size of the listpack Redis would hold for this node is lpBytes
+	// plus the exact size of the strings (fields and values) of the
+	// entries from offset lpEnd on, for which lpPend is an upper bound:
+	// sizing a string exactly means parsing it as an integer, which is
+	// only needed when the node may be close to NodeMaxBytes (see fits).
+	lpBytes uint32
+	lpEnd   uint32
+	lpPend  uint32
+}
+
+// fits reports whether an entry whose fields and values total tot bytes
+// still goes into n, by Redis's rule (see NodeMaxBytes). The exact size is
+// computed only when the upper bound is not conclusive.
+func (n *node) fits(tot int) bool {
+	if int(n.live)+int(n.dead) >= NodeMaxEntries {
+		return false
+	}
+	if int(n.lpBytes)+int(n.lpPend)+tot < NodeMaxBytes {
+		return true
+	}
+	n.settle()
+	return int(n.lpBytes)+tot < NodeMaxBytes
+}
+
+// settle makes lpBytes exact: it sizes the pending strings.
+func (n *node) settle() {
+	n.lpBytes += uint32(n.pendingStrSize())
+	n.lpEnd, n.lpPend = uint32(len(n.buf)), 0
+}
+
+// pendingStrSize is the exact listpack size of the strings of the entries
+// from lpEnd on.
+func (n *node) pendingStrSize() int {
+	lp := 0
+	buf := n.buf
+	for pos := int(n.lpEnd); pos < len(buf); {
+		r := n.decode(pos, n.first) // the IDs are not needed
+		cnt := 2 * r.nf
+		if r.flags&flagSame != 0 {
+			cnt = r.nf
+		}
+		p := r.body
+		var x string
+		for range cnt {
+			x, p = str(buf, p)
+			lp += lpStrSize(x)
+		}
+		pos = r.end
+	}
+	return lp
 }
 
 // item is the tree element: a node keyed by its first ID.
@@ -113,6 +163,12 @@ type Stream struct {
 	mem          int
 	kv           []string // scratch for field/value views
 	refs         []entryRef
+	// The field strings of the last AddStable whose fields were the tail
+	// node's master fields, and that node: the next AddStable with the
+	// very same strings (same bytes in memory, which ordinary Go strings
+	// never change) needs no byte comparison.
+	sameNode *node
+	sameFV   []string
 }
 
 // New returns an empty stream.
@@ -187,6 +243,16 @@ func str(buf []byte, p int) (string, int) {
 	return unsafe.String(&buf[p], int(l)), p + int(l)
 }
 
+// putUvarint writes v as a uvarint at buf[p:], which has room for it,
+// and returns the next offset.
+func putUvarint(buf []byte, p int, v uint64) int {
+	if v < 0x80 {
+		buf[p] = byte(v)
+		return p + 1
+	}
+	return p + binary.PutUvarint(buf[p:], v)
+}
+
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -229,21 +295,44 @@ func lpIntSize(v int64) int {
 }
 
 // lpStrSize is the listpack size of a string element: strings that read
-// as an int64 are stored as integers.
+// as an int64 (Redis's string2ll) are stored as integers. Canonical
+// non-negative integers of up to 18 digits, the common case of stream
+// values, are recognised in one pass; anything else that may be an
+// integer goes through parseInt64.
 func lpStrSize(s string) int {
 	if l := len(s); l > 0 && l < 21 {
-		if v, ok := parseInt64(s); ok {
+		c := s[0]
+		switch {
+		case c >= '1' && c <= '9' && l <= 18:
+			v := int64(c - '0')
+			for i := 1; i < l; i++ {
+				d := s[i] - '0'
+				if d > 9 {
+					return lpRawStrSize(l)
+				}
+				v = v*10 + int64(d)
+			}
 			return lpIntSize(v)
+		case c == '-' || c >= '0' && c <= '9':
+			if v, ok := parseInt64(s); ok {
+				return lpIntSize(v)
+			}
 		}
 	}
+	return lpRawStrSize(len(s))
+}
+
+// lpRawStrSize is the listpack size of a string element of l bytes that
+// is stored as a string.
+func lpRawStrSize(l int) int {
 	var enc int
 	switch {
-	case len(s) < 64:
-		enc = 1 + len(s)
-	case len(s) < 4096:
-		enc = 2 + len(s)
+	case l < 64:
+		enc = 1 + l
+	case l < 4096:
+		enc = 2 + l
 	default:
-		enc = 5 + len(s)
+		enc = 5 + l
 	}
 	return enc + lpBacklen(enc)
 }
@@ -315,16 +404,59 @@ func (n *node) fields(r entryRef, kv []string) []string {
 }
 
 // sameFields reports whether fv's fields equal the node's master fields.
+// It compares against the encoded header directly.
 func (n *node) sameFields(fv []string) bool {
 	if len(fv)/2 != int(n.nmf) {
 		return false
 	}
+	hdr := n.buf[:n.entOff]
 	p := n.masterStart()
-	var f string
 	for i := 0; i < len(fv); i += 2 {
-		f, p = str(n.buf, p)
-		if f != fv[i] {
+		f := fv[i]
+		if l := len(f); l < 0x80 {
+			if hdr[p] != byte(l) {
+				return false
+			}
+			p++
+		} else {
+			var l64 uint64
+			if l64, p = uvarint(hdr, p); l64 != uint64(l) {
+				return false
+			}
+		}
+		if string(hdr[p:p+len(f)]) != f {
 			return false
+		}
+		p += len(f)
+	}
+	return true
+}
+
+// sameFieldsAs is n.sameFields(fv), answered without comparing bytes when
+// fv's fields are the strings of the last stable add that matched n's
+// master fields. With stable, a match is remembered.
+func (s *Stream) sameFieldsAs(n *node, fv []string, stable bool) bool {
+	if n == s.sameNode && len(fv) == 2*len(s.sameFV) {
+		hit := true
+		for i, f := range s.sameFV {
+			g := fv[2*i]
+			if len(g) != len(f) || unsafe.StringData(g) != unsafe.StringData(f) {
+				hit = false
+				break
+			}
+		}
+		if hit {
+			return true
+		}
+	}
+	if !n.sameFields(fv) {
+		return false
+	}
+	if stable {
+		s.sameNode = n
+		s.sameFV = s.sameFV[:0]
+		for i := 0; i < len(fv); i += 2 {
+			s.sameFV = append(s.sameFV, fv[i])
 		}
 	}
 	return true
@@ -403,6 +535,7 @@ func (s *Stream) newNode(id ID, fv []string, entrySize int) *node {
 		n.buf = appendStr(n.buf, fv[i])
 	}
 	n.entOff = uint32(len(n.buf))
+	n.lpEnd = n.entOff
 	s.tree.ReplaceOrInsert(item{id, n})
 	s.mem += nodeOverhead + cap(n.buf)
 	return n
@@ -421,6 +554,9 @@ func (s *Stream) shrink(n *node) {
 
 // removeNode drops n from the stream.
 func (s *Stream) removeNode(n *node) {
+	if n == s.sameNode {
+		s.sameNode, s.sameFV = nil, s.sameFV[:0]
+	}
 	s.tree.Delete(item{first: n.first})
 	s.mem -= nodeOverhead + cap(n.buf)
 	if s.tail == n {
@@ -456,14 +592,27 @@ type IDSpec struct {
 // Add appends an entry with field/value pairs fv (even length, at least
 // one pair) and returns its ID. now is the command's time snapshot in
 // unix ms, used by the "*" form. It fails with ErrExhausted,
-// ErrIDNotGreater or ErrTooLarge, changing nothing.
+// ErrIDNotGreater or ErrTooLarge, changing nothing. The strings are
+// copied; fv may alias a buffer that is reused afterwards.
 func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
+	return s.add(spec, now, fv, false)
+}
+
+// AddStable is Add for strings whose bytes never change while they are
+// referenced, as Go guarantees for ordinary strings (not views of a
+// buffer that is reused): the stream may keep the field strings to
+// recognise them on the next call without comparing bytes.
+func (s *Stream) AddStable(spec IDSpec, now uint64, fv []string) (ID, error) {
+	return s.add(spec, now, fv, true)
+}
+
+func (s *Stream) add(spec IDSpec, now uint64, fv []string, stable bool) (ID, error) {
 	if s.lastID == MaxID {
 		return ID{}, ErrExhausted
 	}
 	var id ID
 	switch {
-	case spec.Auto:
+	case spec.Auto: // greater than lastID by construction
 		if now > s.lastID.Ms {
 			id = ID{now, 0}
 		} else {
@@ -481,7 +630,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 	default:
 		id = spec.ID
 	}
-	if id.Compare(s.lastID) <= 0 {
+	if !spec.Auto && id.Compare(s.lastID) <= 0 {
 		return ID{}, ErrIDNotGreater
 	}
 	tot := 0
@@ -491,7 +640,7 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 	if tot > maxElementsSize {
 		return ID{}, ErrTooLarge
 	}
-	s.appendEntry(id, fv, tot)
+	s.appendEntry(id, fv, tot, stable)
 	s.Bump()
 	s.length++
 	s.entriesAdded++
@@ -504,9 +653,9 @@ func (s *Stream) Add(spec IDSpec, now uint64, fv []string) (ID, error) {
 
 // appendEntry encodes the entry into the tail node, or a new node when
 // the tail is full, exactly where Redis would start a new listpack.
-func (s *Stream) appendEntry(id ID, fv []string, tot int) {
+func (s *Stream) appendEntry(id ID, fv []string, tot int, stable bool) {
 	n := s.tail
-	if n != nil && (int(n.lpBytes)+tot >= NodeMaxBytes || int(n.live)+int(n.dead) >= NodeMaxEntries) {
+	if n != nil && !n.fits(tot) {
 		s.shrink(n)
 		n = nil
 	}
@@ -514,7 +663,7 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 	var prev, master ID
 	same := true
 	if n != nil {
-		same = n.sameFields(fv)
+		same = s.sameFieldsAs(n, fv, stable)
 		prev, master = n.last, n.first
 	} else {
 		prev, master = id, id
@@ -526,48 +675,52 @@ func (s *Stream) appendEntry(id ID, fv []string, tot int) {
 		seqv = id.Seq - prev.Seq
 	}
 	body := uvarintLen(msd) + uvarintLen(seqv)
+	// lp: the listpack size of the entry's integers; lpStr: an upper
+	// bound of its strings' (exact when a string does not read as an
+	// integer; see node.fits)
 	lp := lpIntSize(0) + lpIntSize(int64(id.Ms-master.Ms)) + lpIntSize(int64(id.Seq-master.Seq))
+	lpStr := 0
 	lpCount := nf + 3
+	first := 1 // the values only
 	if !same {
 		body += uvarintLen(uint64(nf))
 		lp += lpIntSize(int64(nf))
 		lpCount += nf + 1
+		first = 0 // fields and values
 	}
-	for i, x := range fv {
-		if i&1 == 0 && same {
-			continue
-		}
+	step := 1 + first
+	for i := first; i < len(fv); i += step {
+		x := fv[i]
 		body += uvarintLen(uint64(len(x))) + len(x)
-		lp += lpStrSize(x)
+		lpStr += lpRawStrSize(len(x))
 	}
 	lp += lpIntSize(int64(lpCount))
 	size := 1 + uvarintLen(uint64(body)) + body
 	if n == nil {
 		n = s.newNode(id, fv, size)
 		s.tail = n
-		n.lpBytes += uint32(lp)
-	} else {
-		n.lpBytes += uint32(lp)
 	}
+	n.lpBytes += uint32(lp)
+	n.lpPend += uint32(lpStr)
 	oldCap := cap(n.buf)
-	b := n.buf
+	off := len(n.buf)
+	b := slices.Grow(n.buf, size)[:off+size]
+	p := off
 	if same {
-		b = append(b, flagSame)
+		b[p] = flagSame
 	} else {
-		b = append(b, 0)
+		b[p] = 0
 	}
-	b = binary.AppendUvarint(b, uint64(body))
-	b = binary.AppendUvarint(b, msd)
-	b = binary.AppendUvarint(b, seqv)
-	if same {
-		for i := 1; i < len(fv); i += 2 {
-			b = appendStr(b, fv[i])
-		}
-	} else {
-		b = binary.AppendUvarint(b, uint64(nf))
-		for _, x := range fv {
-			b = appendStr(b, x)
-		}
+	p = putUvarint(b, p+1, uint64(body))
+	p = putUvarint(b, p, msd)
+	p = putUvarint(b, p, seqv)
+	if !same {
+		p = putUvarint(b, p, uint64(nf))
+	}
+	for i := first; i < len(fv); i += step {
+		x := fv[i]
+		p = putUvarint(b, p, uint64(len(x)))
+		p += copy(b[p:], x)
 	}
 	n.buf = b
 	s.mem += cap(b) - oldCap
@@ -977,8 +1130,8 @@ func (s *Stream) Check() error {
 			err = fmt.Errorf("node %v: %d entries", n.first, cl+cd)
 			return false
 		}
-		if uint32(lp) != n.lpBytes {
-			err = fmt.Errorf("node %v: listpack size %d, recorded %d", n.first, lp, n.lpBytes)
+		if pend := n.pendingStrSize(); uint32(lp) != n.lpBytes+uint32(pend) || pend > int(n.lpPend) {
+			err = fmt.Errorf("node %v: listpack size %d, recorded %d + %d (bound %d)", n.first, lp, n.lpBytes, pend, n.lpPend)
 			return false
 		}
 		live += uint64(cl)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -475,4 +476,249 @@ func BenchmarkStream_Add(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// refLpStrSize is the listpack size of a string element computed the
+// straightforward way (string2ll, then the string encodings), to check
+// lpStrSize's fast path against.
+func refLpStrSize(s string) int {
+	if len(s) > 0 && len(s) < 21 {
+		if v, ok := parseInt64(s); ok {
+			return lpIntSize(v)
+		}
+	}
+	return lpRawStrSize(len(s))
+}
+
+func TestLpStrSize_FastPathMatchesString2ll(t *testing.T) {
+	cases := []string{
+		"", "0", "00", "01", "-0", "-", "+1", " 1", "1 ", "1a", "a1", "9", "10", "127", "128",
+		"4095", "4096", "-4096", "-4097", "32767", "32768", "8388607", "8388608",
+		"2147483647", "2147483648", "-2147483648", "-2147483649",
+		"999999999999999999", "1000000000000000000", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		"12345678901234567890", "123456789012345678901", "1.5", "1e3", "0x10",
+		strings.Repeat("7", 63), strings.Repeat("7", 64), strings.Repeat("z", 4095), strings.Repeat("z", 4096),
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		n := r.IntN(22)
+		b := make([]byte, n)
+		for i := range b {
+			// mostly digits, sometimes a sign or a letter
+			switch k := r.IntN(20); {
+			case k == 0:
+				b[i] = '-'
+			case k == 1:
+				b[i] = 'x'
+			default:
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		cases = append(cases, string(b))
+		cases = append(cases, strconv.FormatInt(r.Int64()>>r.IntN(64), 10), strconv.FormatInt(-r.Int64()>>r.IntN(64), 10))
+	}
+	for _, s := range cases {
+		require.Equal(t, refLpStrSize(s), lpStrSize(s), "%q", s)
+		// the text's size bounds the exact size (node.fits relies on it)
+		require.LessOrEqual(t, lpStrSize(s), lpRawStrSize(len(s)), "%q", s)
+	}
+}
+
+func TestNode_SameFields(t *testing.T) {
+	long := strings.Repeat("f", 200) // a field whose length takes two uvarint bytes
+	s := newChecked(t)
+	add(t, s, id(1, 0), "a", "1", long, "2", "", "3")
+	n := s.tail
+	for _, c := range []struct {
+		fv   []string
+		same bool
+	}{
+		{[]string{"a", "x", long, "y", "", "z"}, true},
+		{[]string{"a", "x", long, "y"}, false},
+		{[]string{"a", "x", long, "y", "", "z", "b", "w"}, false},
+		{[]string{"b", "x", long, "y", "", "z"}, false},
+		{[]string{"a", "x", long[:199], "y", "", "z"}, false},
+		{[]string{"a", "x", long + "g", "y", "", "z"}, false},
+		{[]string{"a", "x", strings.Repeat("g", 200), "y", "", "z"}, false},
+		{[]string{"a", "x", long, "y", "c", "z"}, false},
+		{[]string{"", "x", long, "y", "a", "z"}, false},
+	} {
+		assert.Equal(t, c.same, n.sameFields(c.fv), "%q", c.fv)
+	}
+	// entries with and without the master fields read back intact
+	add(t, s, id(2, 0), "a", "4", long, "5", "", "6")
+	add(t, s, id(3, 0), "a", "7", long, "8")
+	add(t, s, id(4, 0), "b", strings.Repeat("v", 300), long, "-12", "", "0")
+	var got [][]string
+	s.Range(MinID, MaxID, false, func(_ ID, kv []string) bool {
+		got = append(got, slices.Clone(kv))
+		return true
+	})
+	assert.Equal(t, [][]string{
+		{"a", "1", long, "2", "", "3"},
+		{"a", "4", long, "5", "", "6"},
+		{"a", "7", long, "8"},
+		{"b", strings.Repeat("v", 300), long, "-12", "", "0"},
+	}, got)
+}
+
+// TestStream_NodeSplitsAtExactListpackSize checks where nodes end against
+// Redis's rule computed from scratch: a new node starts when the current
+// one holds NodeMaxEntries entries or when its listpack size plus the new
+// entry's field and value bytes reaches NodeMaxBytes. Integer-looking
+// values are smaller in a listpack than their text, so nodes of them hold
+// more bytes of text than the upper bound used on the fast path admits.
+func TestStream_NodeSplitsAtExactListpackSize(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	values := []func() string{
+		func() string { return strconv.FormatInt(1e18+r.Int64N(8e18), 10) }, // 19 digits: 10 bytes, not 21
+		func() string { return strconv.FormatInt(-r.Int64N(1<<40), 10) },
+		func() string { return strconv.FormatUint(r.Uint64(), 10) }, // often beyond int64: a string
+		func() string { return strings.Repeat("9", 1+r.IntN(30)) },
+		func() string { return strings.Repeat("x", r.IntN(300)) },
+		func() string { return "0" + strconv.Itoa(r.IntN(1000)) }, // leading zero: a string
+	}
+	for round := range 6 {
+		s := newChecked(t)
+		var firsts []ID // first ID of each node, by the reference rule
+		var nodeLP, nodeN int
+		var master []string
+		for i := uint64(1); i <= 3000; i++ {
+			nf := 1 + r.IntN(3)
+			if round%2 == 0 {
+				nf = 2 // mostly the master fields
+			}
+			fv := make([]string, 0, 2*nf)
+			for j := range nf {
+				f := "f" + strconv.Itoa(j)
+				if r.IntN(8) == 0 {
+					f = "g" + strconv.Itoa(j)
+				}
+				v := values[r.IntN(len(values))]()
+				if round < 2 {
+					v = values[0]()
+				}
+				fv = append(fv, f, v)
+			}
+			tot := 0
+			for _, x := range fv {
+				tot += len(x)
+			}
+			nid := id(i, 0)
+			if nodeN == 0 || nodeN >= NodeMaxEntries || nodeLP+tot >= NodeMaxBytes {
+				firsts = append(firsts, nid)
+				master = master[:0]
+				nodeN = 0
+				nodeLP = 7 + refIntSize(1) + refIntSize(0) + refIntSize(int64(nf)) + refIntSize(0)
+				for j := 0; j < len(fv); j += 2 {
+					master = append(master, fv[j])
+					nodeLP += refLpStrSize(fv[j])
+				}
+			}
+			same := len(master) == nf
+			for j := 0; same && j < nf; j++ {
+				same = master[j] == fv[2*j]
+			}
+			nodeLP += refIntSize(0) + refIntSize(int64(i-firsts[len(firsts)-1].Ms)) + refIntSize(0)
+			cnt := nf + 3
+			if !same {
+				nodeLP += refIntSize(int64(nf))
+				cnt += nf + 1
+			}
+			for j, x := range fv {
+				if j%2 == 1 || !same {
+					nodeLP += refLpStrSize(x)
+				}
+			}
+			nodeLP += refIntSize(int64(cnt))
+			nodeN++
+			add(t, s, nid, fv...)
+		}
+		var got []ID
+		s.tree.Ascend(func(it item) bool {
+			got = append(got, it.first)
+			return true
+		})
+		require.Equal(t, firsts, got, "round %d", round)
+	}
+}
+
+// refIntSize is the listpack size of an integer element (lpEncodeGetType
+// and a one-byte backlen), written out again for the tests.
+func refIntSize(v int64) int {
+	switch {
+	case v >= 0 && v <= 127:
+		return 2
+	case v >= -4096 && v <= 4095:
+		return 3
+	case v >= -32768 && v <= 32767:
+		return 4
+	case v >= -8388608 && v <= 8388607:
+		return 5
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		return 6
+	}
+	return 10
+}
+
+// entryFlags returns the flags byte of every entry in node order.
+func entryFlags(s *Stream) []byte {
+	var out []byte
+	s.tree.Ascend(func(it item) bool {
+		it.n.each(func(r entryRef) bool {
+			out = append(out, r.flags)
+			return true
+		})
+		return true
+	})
+	return out
+}
+
+func TestStream_AddStableRemembersMasterFields(t *testing.T) {
+	s := newChecked(t)
+	f1, f2 := "sensor", "temp"
+	_, err := s.AddStable(IDSpec{ID: id(1, 0)}, 0, []string{f1, "1", f2, "2"})
+	require.NoError(t, err)
+	// the same strings: recognised without comparing (and right)
+	_, err = s.AddStable(IDSpec{ID: id(2, 0)}, 0, []string{f1, "3", f2, "4"})
+	require.NoError(t, err)
+	assert.Equal(t, s.tail, s.sameNode)
+	// equal bytes in other memory: compared, still the master fields
+	g1 := strings.Clone(f1)
+	_, err = s.AddStable(IDSpec{ID: id(3, 0)}, 0, []string{g1, "5", f2, "6"})
+	require.NoError(t, err)
+	// a prefix of a remembered string, and other fields
+	_, err = s.AddStable(IDSpec{ID: id(4, 0)}, 0, []string{f1[:3], "7", f2, "8"})
+	require.NoError(t, err)
+	_, err = s.AddStable(IDSpec{ID: id(5, 0)}, 0, []string{f1, "9"})
+	require.NoError(t, err)
+	assert.Equal(t, []byte{flagSame, flagSame, flagSame, 0, 0}, entryFlags(s))
+	assert.Equal(t, []string{
+		"1-0:sensor=1,temp=2", "2-0:sensor=3,temp=4", "3-0:sensor=5,temp=6",
+		"4-0:sen=7,temp=8", "5-0:sensor=9",
+	}, all(s, false))
+	// a removed node is forgotten
+	s.Trim(Trim{MaxLen: 0})
+	assert.Nil(t, s.sameNode)
+	_, err = s.AddStable(IDSpec{ID: id(6, 0)}, 0, []string{f1, "x", f2, "y"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"6-0:sensor=x,temp=y"}, all(s, false))
+}
+
+func TestStream_AddComparesReusedBuffers(t *testing.T) {
+	// Add's strings may be views of a buffer that changes between calls
+	// (the command path's arguments): the same memory with other bytes is
+	// other fields.
+	s := newChecked(t)
+	buf := []byte("fa")
+	f := unsafe.String(&buf[0], len(buf))
+	for i := uint64(1); i <= 4; i++ {
+		buf[1] = byte('a' + i%2) // "fb", "fa", "fb", "fa"
+		_, err := s.Add(IDSpec{ID: id(i, 0)}, 0, []string{f, "v"})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []byte{flagSame, 0, flagSame, 0}, entryFlags(s))
+	assert.Equal(t, []string{"1-0:fb=v", "2-0:fa=v", "3-0:fb=v", "4-0:fa=v"}, all(s, false))
+	assert.Nil(t, s.sameNode, "Add remembers nothing")
 }

@@ -28,14 +28,14 @@ const DefaultApproxLimit = 100 * NodeMaxEntries
 func (s *Stream) Trim(t Trim) int64 {
 	var deleted int64
 	for {
+		if !t.ByMinID && s.length <= t.MaxLen {
+			break
+		}
 		it, ok := s.tree.Min()
 		if !ok {
 			break
 		}
 		n := it.n
-		if !t.ByMinID && s.length <= t.MaxLen {
-			break
-		}
 		entries := int64(n.live)
 		if t.Limit != 0 && deleted+entries > t.Limit {
 			break

@@ -150,6 +150,23 @@ func lookupCommandBytes(name []byte) *Command {
 	return commands[string(buf[:len(name)])]
 }
 
+// nameIs reports whether name is the command name lower (a lower-case
+// name), ignoring ASCII case.
+func nameIs(name []byte, lower string) bool {
+	if len(name) != len(lower) {
+		return false
+	}
+	for i, ch := range name {
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		if ch != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // KeyPositions returns the argument positions of the keys of a call with
 // args (args[0] is the command name), or nil when the command has none.
 func (c *Command) KeyPositions(args [][]byte) []int {
@@ -317,7 +334,12 @@ func sanitizeErr(s string) string {
 // rejected call is counted, as Redis counts it), and is nil for an unknown
 // command or subcommand.
 func resolve(args [][]byte) (*Command, string) {
-	cmd := lookupCommandBytes(args[0])
+	return resolveCmd(lookupCommandBytes(args[0]), args)
+}
+
+// resolveCmd is resolve for the command args[0] names, looked up by the
+// caller (nil: unknown).
+func resolveCmd(cmd *Command, args [][]byte) (*Command, string) {
 	if cmd == nil {
 		return nil, unknownCommandError(args)
 	}

@@ -74,6 +74,8 @@ type Session struct {
 	x Exec
 
 	idText idText // stream ID replies (cmd_stream.go)
+
+	cmdCache *Command // the command looked up last (lookupCmd)
 }
 
 // Reply modes of CLIENT REPLY.
@@ -258,7 +260,7 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 // exec is Exec after the reply writer is chosen; it returns the resolved
 // command (nil for an unknown one), whose statistics Exec updates.
 func (sess *Session) exec(args [][]byte, w resp.ReplyWriter) *Command {
-	cmd, msg := resolve(args)
+	cmd, msg := resolveCmd(sess.lookupCmd(args[0]), args)
 	if msg != "" {
 		sess.reject(w, msg)
 		return cmd
@@ -406,11 +408,25 @@ func (sess *Session) MayBlock(args [][]byte) bool {
 	if pausesActive.Load() > 0 {
 		return true
 	}
-	cmd := lookupCommandBytes(args[0])
+	cmd := sess.lookupCmd(args[0])
 	if cmd == nil || sess.multi != nil && !cmd.runsInMulti() {
 		return false
 	}
 	return cmd.flags&flagBlocking != 0 || cmd.Name == "debug"
+}
+
+// lookupCmd is lookupCommandBytes with a one-entry cache: a client
+// usually sends the same command again (and the server asks MayBlock,
+// then runs it), so most lookups compare a few bytes instead of hashing.
+func (sess *Session) lookupCmd(name []byte) *Command {
+	if c := sess.cmdCache; c != nil && nameIs(name, c.Name) {
+		return c
+	}
+	c := lookupCommandBytes(name)
+	if c != nil {
+		sess.cmdCache = c
+	}
+	return c
 }
 
 // ReceivesPushes reports whether out-of-band messages may arrive for the

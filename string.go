@@ -444,12 +444,12 @@ func incrOp(c *keyspace.Ctx, db int, key string, delta int64) (int64, error) {
 		return 0, ErrOverflow
 	}
 	n := cur + delta
-	s := strconv.FormatInt(n, 10)
+	s := formatInt(n)
 	if e == nil {
 		e = c.Create(db, key)
 	}
 	e.SetStr(s)
-	c.Touch(db, key)
+	c.TouchEntry(db, e)
 	c.Notify(db, keyspace.NotifyString, "incrby", key)
 	if c.Journaling() {
 		c.Propagate(db, "SET", key, s, "KEEPTTL")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/embedis/embedis/internal/rconv"
 )
@@ -98,4 +99,37 @@ func errorFromText(msg string) *Error {
 		return newErr(kindOOM, msg)
 	}
 	return &Error{msg: msg}
+}
+
+// sharedInts holds the decimal text of 0 .. sharedIntCount-1 in one
+// string, and sharedIntEnd where each ends, built on first use: counters
+// (INCR and friends) store these shared immutable strings instead of
+// allocating one per write, as Redis shares its small integer objects.
+var (
+	sharedIntsOnce sync.Once
+	sharedInts     string
+	sharedIntEnd   []uint32
+)
+
+const sharedIntCount = 10000
+
+// formatInt returns n in decimal, without allocating for small values.
+func formatInt(n int64) string {
+	if n < 0 || n >= sharedIntCount {
+		return strconv.FormatInt(n, 10)
+	}
+	sharedIntsOnce.Do(func() {
+		var b []byte
+		sharedIntEnd = make([]uint32, sharedIntCount)
+		for i := int64(0); i < sharedIntCount; i++ {
+			b = strconv.AppendInt(b, i, 10)
+			sharedIntEnd[i] = uint32(len(b))
+		}
+		sharedInts = string(b)
+	})
+	start := uint32(0)
+	if n > 0 {
+		start = sharedIntEnd[n-1]
+	}
+	return sharedInts[start:sharedIntEnd[n]]
 }

@@ -73,7 +73,17 @@ func lookupListWrite(c *keyspace.Ctx, db int, key string) (*types.List, error) {
 }
 
 func sideName(front bool, push string) string {
-	if front {
+	// constant strings: no concatenation (an allocation) per push or pop
+	switch {
+	case push == "push" && front:
+		return "lpush"
+	case push == "push":
+		return "rpush"
+	case push == "pop" && front:
+		return "lpop"
+	case push == "pop":
+		return "rpop"
+	case front:
 		return "l" + push
 	}
 	return "r" + push

@@ -2,6 +2,7 @@ package embedis
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,4 +77,31 @@ func TestBlocking_ServedBeforeNextCommand(t *testing.T) {
 	assert.Equal(t, "*2\r\n:2\r\n:2\r\n", do(t, sess, "EXEC"))
 	assert.Equal(t, ":1\r\n", do(t, sess, "LLEN", "q3"))
 	assert.Equal(t, "x", <-got)
+}
+
+// Many readers of one consumer group blocked on a stream: each XADD of a
+// session waits for at most a few retries that serve nothing (serve's
+// bound), and no entry and no reader is lost past the bound: every entry
+// reaches exactly one reader.
+func TestBlocking_ManyGroupReadersEachServedOnce(t *testing.T) {
+	s, _ := openTest(t)
+	sess := s.NewSession()
+	do(t, sess, "XGROUP", "CREATE", "st", "g", "$", "MKSTREAM")
+	const readers = 24
+	replies := make([]<-chan string, readers)
+	for i := range replies {
+		replies[i] = blockedCall(t, s, "XREADGROUP", "GROUP", "g", "c"+strconv.Itoa(i), "COUNT", "1", "BLOCK", "0", "STREAMS", "st", ">")
+		waitBlocked(t, s, "st", i+1)
+	}
+	for i := 0; i < readers; i++ {
+		do(t, sess, "XADD", "st", "1-"+strconv.Itoa(i+1), "n", strconv.Itoa(i))
+	}
+	seen := map[string]bool{}
+	for i, ch := range replies {
+		r := listRecv(t, ch)
+		assert.Contains(t, r, "$2\r\nst\r\n", "reader %d", i)
+		seen[r] = true
+	}
+	assert.Len(t, seen, readers, "each reader got a different entry")
+	assert.Equal(t, "*4\r\n:24\r\n$3\r\n1-1\r\n$4\r\n1-24\r\n", do(t, sess, "XPENDING", "st", "g")[:len("*4\r\n:24\r\n$3\r\n1-1\r\n$4\r\n1-24\r\n")])
 }

@@ -196,16 +196,32 @@ func (ks *Keyspace) serve(k dbKey) {
 		ws = append(ws, wq.q...)
 	}
 	ks.shards[i].mu.Unlock()
+	idle := 0 // Exhaustive waiters that retried and were not served
 	for _, w := range ws {
 		t, ok := w.ask()
-		if !ok || w.await(t) {
+		if !ok {
+			continue
+		}
+		if idle >= serveIdleMax {
+			continue // signalled only: they retry on their own time
+		}
+		if w.await(t) {
 			continue // gone: served, or left; the next one may be servable
 		}
 		if !w.Exhaustive {
 			return
 		}
+		idle++
 	}
 }
+
+// serveIdleMax bounds the retries serve waits for that serve nothing:
+// each is a round trip to the waiter's goroutine (Redis checks its
+// blocked clients in its own thread), and a stream with a hundred
+// readers of one consumer group, all but one of which find nothing new,
+// must not make every XADD wait for a hundred of them. Past the bound
+// the remaining waiters are only signalled.
+const serveIdleMax = 8
 
 func (w *Waiter) signal() {
 	select {

@@ -93,15 +93,13 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 	done := x.sess.Ctx.Done()
 	unblocked := x.sess.beginBlock()
 	served := false
-	var ticket uint64 // the retry in progress answers this signal
 	for {
 		x.c.Unlock()
-		w.Answer(ticket) // the retry, if any, failed and is over
-		ticket = 0
+		w.Answer() // the retry, if any, failed and is over
 		stop := false
 		select {
 		case <-w.Ready:
-			ticket = w.Took()
+			w.Took()
 		case <-timer:
 			stop = true
 		case <-done:

@@ -783,15 +783,13 @@ func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.D
 		timer = t.C
 	}
 	passed := streamsGen(c, db, keys) // the state already waited for
-	var ticket uint64                 // the retry in progress answers this signal
 	for {
 		c.Unlock()
-		c.Finish()       // deliver what is pending, turns passed on included
-		w.Answer(ticket) // the retry, if any, failed and is over
-		ticket = 0
+		c.Finish() // deliver what is pending, turns passed on included
+		w.Answer() // the retry, if any, failed and is over
 		select {
 		case <-w.Ready:
-			ticket = w.Took()
+			w.Took()
 		case <-timer:
 			stopped = true
 		case <-done:

@@ -1053,14 +1053,12 @@ func (d *DB) zblock(ctx context.Context, timeout time.Duration, keys []string, t
 		timer = t.C
 	}
 	var stopErr error
-	var ticket uint64 // the retry in progress answers this signal
 	for {
 		c.Unlock()
-		w.Answer(ticket) // the retry, if any, failed and is over
-		ticket = 0
+		w.Answer() // the retry, if any, failed and is over
 		select {
 		case <-w.Ready:
-			ticket = w.Took()
+			w.Took()
 		case <-timer:
 			stopErr = Nil
 		case <-ctx.Done():

@@ -28,6 +28,7 @@ type Waiter struct {
 
 	mu       sync.Mutex
 	asked    uint64        // signals sent
+	taken    uint64        // asked when the retry in progress began (Took)
 	answered uint64        // signals whose retry is over
 	gone     bool          // left its queues: it will not retry again
 	note     chan struct{} // closed (and replaced) when answered or gone change
@@ -38,26 +39,25 @@ func NewWaiter() *Waiter {
 	return &Waiter{Ready: make(chan struct{}, 1), note: make(chan struct{})}
 }
 
-// Took records that the waiter received Ready and is about to retry; it
-// returns the ticket to pass to Answer when the retry is over.
-func (w *Waiter) Took() uint64 {
+// Took records that the waiter received Ready and is about to retry.
+// Answer reports when that retry is over.
+func (w *Waiter) Took() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.asked
+	w.taken = w.asked
+	w.mu.Unlock()
 }
 
-// Answer reports that the retry that began with ticket t (from Took) is
-// over and its locks are released. Answer(0) does nothing.
-func (w *Waiter) Answer(t uint64) {
-	if t == 0 {
-		return
-	}
+// Answer reports that the retry begun at the last Took is over and its
+// locks are released. Without a Took since the last Answer it does
+// nothing.
+func (w *Waiter) Answer() {
 	w.mu.Lock()
-	if t > w.answered {
+	if t := w.taken; t > w.answered {
 		w.answered = t
 		close(w.note)
 		w.note = make(chan struct{})
 	}
+	w.taken = 0
 	w.mu.Unlock()
 }
 

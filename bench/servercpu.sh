@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# servercpu.sh measures what a server costs per request, not only how fast
+# redis-benchmark goes: it starts two embedis binaries (say, before and
+# after a change) and redis-server side by side on 127.0.0.1, runs the same
+# redis-benchmark against each in turn, and prints each server's
+# throughput, p99 latency, CPU time (ticks of 10 ms, user + system, all
+# threads) and context switches (voluntary + involuntary, all threads),
+# read from /proc around each run. Linux only; needs redis-server and
+# redis-benchmark. Build the binaries with, e.g.,
+#   git worktree add /tmp/before 619e5b3 && (cd /tmp/before && go build -o /tmp/emb-before ./cmd/embedis)
+#   go build -o /tmp/emb-after ./cmd/embedis
+# Usage: bash servercpu.sh BEFORE AFTER [rounds] [tests] [pipeline] [requests]
+#   e.g. bash servercpu.sh /tmp/emb-before /tmp/emb-after 3 set,get 1 100000
+set -euo pipefail
+before=$1 after=$2 rounds=${3:-3} tests=${4:-set,get} pipeline=${5:-1} n=${6:-100000}
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+pb=$(freeport) pa=$(freeport) pr=$(freeport)
+"$before" --port "$pb" --save "" --appendonly no >/dev/null 2>&1 & ib=$!
+"$after" --port "$pa" --save "" --appendonly no >/dev/null 2>&1 & ia=$!
+redis-server --port "$pr" --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 & ir=$!
+trap 'kill $ib $ia $ir 2>/dev/null; wait 2>/dev/null' EXIT
+for p in "$pb" "$pa" "$pr"; do until redis-cli -p "$p" ping >/dev/null 2>&1; do sleep 0.05; done; done
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+csw() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/{s+=$2} END{print s}'; }
+for _ in $(seq "$rounds"); do
+	for s in "before $pb $ib" "after $pa $ia" "redis $pr $ir"; do
+		set -- $s
+		c0=$(cpu "$3") s0=$(csw "$3")
+		out=$(redis-benchmark -p "$2" -c 50 -n "$n" -r 100000 -P "$pipeline" -t "$tests" --csv 2>/dev/null |
+			tail -n +2 | cut -d, -f1,2,7 | tr '\n' ' ')
+		echo "$1 $out cpu_ticks=$(($(cpu "$3") - c0)) ctxsw=$(($(csw "$3") - s0))"
+	done
+done

@@ -117,6 +117,9 @@ func replayFile(path string, db *int, exec func(int, [][]byte) error) (int, int6
 				return n, good, fmt.Errorf("persist: %s at offset %d: %w: bad SELECT", path, start, ErrCorrupt)
 			}
 			*db = int(v)
+			if inMulti {
+				continue // part of the group: good stays before MULTI
+			}
 		case equalFoldBytes(name, "multi"):
 			inMulti, group, groupDB = true, group[:0], *db
 			continue // good stays before MULTI until EXEC

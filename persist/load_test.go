@@ -75,3 +75,49 @@ func TestLoad_EveryCutIsATornTailOrAPrefix(t *testing.T) {
 		require.Len(t, got, want, "cut %d", cut)
 	}
 }
+
+// A MULTI group whose commands span two databases (a SELECT inside the
+// group, as the journal writes a unit that touched two databases) is
+// all or nothing: a cut anywhere inside it is a torn tail that ends
+// before the MULTI, so the writes appended after a truncating load are
+// never taken for the rest of a broken group at the next load.
+func TestLoad_TornGroupWithSelect(t *testing.T) {
+	d := t.TempDir()
+	a, err := OpenAOF(AOFOptions{Dir: d, Fsync: FsyncAlways})
+	require.NoError(t, err)
+	path := filepath.Join(d, "appendonlydir", "appendonly.aof.1.incr.aof")
+	a.Sync(a.Append([]keyspace.Record{rec(0, "SET", "a", "1")}))
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	first := int(fi.Size())
+	a.Sync(a.Append([]keyspace.Record{rec(0, "MULTI"), rec(0, "SET", "x", "1"), rec(1, "SET", "y", "1"), rec(1, "EXEC")}))
+	require.NoError(t, a.Close())
+	full, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(full[first:]), "SELECT", "the group holds a SELECT")
+
+	for cut := first + 1; cut < len(full); cut++ {
+		root := t.TempDir()
+		dir := filepath.Join(root, "appendonlydir")
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "appendonly.aof.1.incr.aof"), full[:cut], 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "appendonly.aof.manifest"),
+			[]byte("file appendonly.aof.1.incr.aof seq 1 type i\n"), 0o644))
+		lax, err := OpenAOF(AOFOptions{Dir: root})
+		require.NoError(t, err)
+		got, st, err := load(t, lax)
+		require.NoError(t, err, "cut %d", cut)
+		require.Equal(t, int64(cut-first), st.Truncated, "cut %d: the whole group is the torn tail", cut)
+		require.Len(t, got, 1, "cut %d", cut)
+		// a write acknowledged after the truncating load survives the next one
+		lax.Sync(lax.Append([]keyspace.Record{rec(0, "SET", "z", "1")}))
+		require.NoError(t, lax.Close())
+		again, err := OpenAOF(AOFOptions{Dir: root})
+		require.NoError(t, err)
+		got, st, err = load(t, again)
+		again.Close()
+		require.NoError(t, err, "cut %d", cut)
+		require.Zero(t, st.Truncated, "cut %d", cut)
+		require.Len(t, got, 2, "cut %d: SET a and SET z", cut)
+	}
+}

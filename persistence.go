@@ -266,9 +266,11 @@ func (s *Store) rewriteLocked(ctx context.Context) error {
 		return err
 	}
 	snap := s.ks.BeginSnapshot(rw.Switch)
+	collected := false
 	err = rw.Finish(func(w *bufio.Writer) error {
 		var buf []byte
 		curDB := -1
+		collected = true
 		return snap.Collect(func(es []keyspace.SnapEntry) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -294,6 +296,12 @@ func (s *Store) rewriteLocked(ctx context.Context) error {
 			return err
 		})
 	})
+	if !collected {
+		// Finish failed before writing (the base file could not be
+		// created): only Collect ends a snapshot, and one left running
+		// would hold every later save and rewrite and its shard copies.
+		_ = snap.Collect(func([]keyspace.SnapEntry) error { return nil })
+	}
 	p.lastRewriteOK.Store(err == nil)
 	if err == nil {
 		p.baseSize.Store(aof.BaseSize())

@@ -309,3 +309,34 @@ func TestPersistence_ConfigSetAppendOnlyAtRuntime(t *testing.T) {
 	_, err = r2.Get("not-logged")
 	assert.ErrorIs(t, err, Nil)
 }
+
+// A rewrite that fails before writing its base (here the base's path is
+// taken by a directory) ends its snapshot: later saves and rewrites run,
+// and the data is intact.
+func TestPersistence_FailedRewriteEndsItsSnapshot(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d, AppendOnly: true, AppendFsync: "always"})
+	require.NoError(t, err)
+	defer s.Close()
+	populate(t, s)
+	want := digest(t, s)
+	blocker := filepath.Join(d, "appendonlydir", "appendonly.aof.2.base.aof")
+	require.NoError(t, os.Mkdir(blocker, 0o755))
+	require.Error(t, s.Rewrite(context.Background()))
+	require.NoError(t, os.Remove(blocker))
+	done := make(chan error, 2)
+	go func() {
+		if err := s.Save(context.Background()); err != nil {
+			done <- err
+			return
+		}
+		done <- s.Rewrite(context.Background())
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("a save after the failed rewrite never finished: its snapshot was left running")
+	}
+	assert.Equal(t, want, digest(t, s))
+}

@@ -146,6 +146,9 @@ func TestLua_Tonumber(t *testing.T) {
 		"return tonumber('ff', 16)":                      ":255\r\n",
 		"return tonumber('10', 10)":                      ":10\r\n",
 		"return tonumber('1700000000123')":               ":1700000000123\r\n",
+		"return tostring(tonumber('-0'))":                "$2\r\n-0\r\n",
+		"return tostring(tonumber('-0.0'))":              "$2\r\n-0\r\n",
+		"return tostring(tonumber('0'))":                 "$1\r\n0\r\n",
 	} {
 		assert.Equal(t, want, evalRaw(t, e, h, 2, script, nil), script)
 	}

@@ -63,8 +63,14 @@ func toInteger(n float64) int64 {
 	return int64(n)
 }
 
-// numberValue returns n as a Lua number.
-func numberValue(n float64) glua.LValue { return glua.LNumber(n) }
+// numberValue returns n as a Lua number, boxed once for the small whole
+// numbers (smallNumbers; -0 keeps its sign, as Lua 5.1 shows it).
+func numberValue(n float64) glua.LValue {
+	if n >= 0 && n < float64(len(smallNumbers)) && n == float64(int(n)) && !math.Signbit(n) {
+		return smallNumbers[int(n)]
+	}
+	return glua.LNumber(n)
+}
 
 // parseLuaNumber converts a string to a number as Lua 5.1's
 // luaO_str2d does: strtod with surrounding whitespace allowed, plus

@@ -537,11 +537,7 @@ func luaTonumber(orig glua.LGFunction) glua.LGFunction {
 				L.Push(glua.LNil)
 				break
 			}
-			if n >= 0 && n < float64(len(smallNumbers)) && n == float64(int(n)) {
-				L.Push(smallNumbers[int(n)])
-				break
-			}
-			L.Push(glua.LNumber(n))
+			L.Push(numberValue(n))
 		default:
 			L.Push(glua.LNil)
 		}

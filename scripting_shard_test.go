@@ -30,7 +30,7 @@ func planOf(t *testing.T, body string) *scriptPlan {
 
 func TestScriptPlan_Admission(t *testing.T) {
 	shards := []string{
-		rateLimitScriptForTest,
+		seedRateLimitScript,
 		`return redis.call('GET', KEYS[1])`,
 		`return redis.call('MSET', KEYS[1], ARGV[1], KEYS[2], ARGV[2])`,
 		`return redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[2], KEYS[3])`,
@@ -65,8 +65,6 @@ func TestScriptPlan_Admission(t *testing.T) {
 		assert.False(t, planOf(t, body).shards, body)
 	}
 }
-
-const rateLimitScriptForTest = seedRateLimitScript
 
 // keysInDistinctShards returns n keys that live in n different shards.
 func keysInDistinctShards(s *Store, prefix string, n int) []string {
@@ -294,7 +292,7 @@ func TestEval_GoAPI_Replies(t *testing.T) {
 
 func TestEval_Concurrent_FlushKillStats(t *testing.T) {
 	s, _ := openTest(t)
-	script := NewScript(rateLimitScriptForTest)
+	script := NewScript(seedRateLimitScript)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var runs atomic.Int64

@@ -19,24 +19,12 @@ import (
 	"sync"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/internal/seedscripts"
 )
 
-// rateLimitScript is RATE_LIMIT_SCRIPT from the seed guide, verbatim.
-const rateLimitScript = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local uid = ARGV[4]
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-return 0
-end
-redis.call('ZADD', key, 'NX', now, uid .. ':' .. now)
-redis.call('EXPIRE', key, window)
-return 1
-`
+// rateLimitScript is RATE_LIMIT_SCRIPT from the seed guide, verbatim
+// (kept once, in internal/seedscripts, for the tests and benchmarks too).
+const rateLimitScript = seedscripts.RateLimit
 
 const (
 	windowSeconds = 60

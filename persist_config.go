@@ -93,10 +93,7 @@ func (s *Store) startAOF() error {
 	if p.aof.Load() != nil {
 		return nil
 	}
-	o := &s.opts
-	a, err := persist.OpenAOF(persist.AOFOptions{Dir: o.Dir, DirName: o.AppendDirname,
-		FileName: o.AppendFilename, Fsync: persist.Fsync(s.tunables.fsync.Load()),
-		LoadTruncated: o.AOFLoadTruncated, Logf: o.Logf})
+	a, err := persist.OpenAOF(s.aofOptions())
 	if err != nil {
 		return err
 	}
@@ -109,6 +106,14 @@ func (s *Store) startAOF() error {
 		return err
 	}
 	return nil
+}
+
+// aofOptions are the options the log opens with: the store's settings and
+// the appendfsync policy in force (initTunables parsed Options.AppendFsync).
+func (s *Store) aofOptions() persist.AOFOptions {
+	o := &s.opts
+	return persist.AOFOptions{Dir: o.Dir, DirName: o.AppendDirname, FileName: o.AppendFilename,
+		Fsync: persist.Fsync(s.tunables.fsync.Load()), LoadTruncated: o.AOFLoadTruncated, Logf: o.Logf}
 }
 
 // stopAOF turns the log off (CONFIG SET appendonly no): writes stop being

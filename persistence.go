@@ -65,9 +65,7 @@ func (s *Store) openPersistence() error {
 	p.lastSaveOK.Store(true)
 	p.lastRewriteOK.Store(true)
 	if o.AppendOnly {
-		fs, _ := persist.ParseFsync(o.AppendFsync)
-		a, err := persist.OpenAOF(persist.AOFOptions{Dir: o.Dir, DirName: o.AppendDirname,
-			FileName: o.AppendFilename, Fsync: fs, LoadTruncated: o.AOFLoadTruncated, Logf: o.Logf})
+		a, err := persist.OpenAOF(s.aofOptions())
 		if err != nil {
 			return err
 		}
@@ -278,7 +276,7 @@ func (s *Store) rewriteLocked(ctx context.Context) error {
 			for i := range es {
 				e := &es[i]
 				if e.DB != curDB {
-					buf = persist.AppendCommand(buf, "SELECT", strconv.Itoa(e.DB))
+					buf = keyspace.AppendSelectRESP(buf, e.DB)
 					curDB = e.DB
 				}
 				if err := entryCommands(e, func(a ...string) { buf = persist.AppendCommand(buf, a...) }); err != nil {

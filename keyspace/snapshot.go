@@ -83,7 +83,7 @@ func recordBound(e *Entry) int {
 
 // strRef reports whether the snapshot references e's string value rather
 // than copying it: long and immutable (a mutable one is changed in place).
-func strRef(e *Entry) bool { return e.c == 0 && e.n >= snapRefMin }
+func strRef(e *Entry) bool { return !e.IsRaw() && e.n >= snapRefMin }
 
 // measureBatch is how many pages of a table shardRecordBound reads per
 // hold of the shard lock (2K entries: a few tens of microseconds).
@@ -399,8 +399,6 @@ func (c *Ctx) RestoreString(db int, key, val string, expireAt int64) bool {
 	if expireAt != 0 {
 		c.SetExpire(db, e, expireAt)
 	}
-	sh, t, _ := c.table(db, key, false)
-	c.account(sh, t, e)
-	sh.dirty++
+	c.TouchEntry(db, e)
 	return true
 }

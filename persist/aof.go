@@ -194,7 +194,7 @@ func OpenAOF(opts AOFOptions) (*AOF, error) {
 	}
 	st, _ := f.Stat()
 	a.f, a.size = f, st.Size()
-	a.spare = newChunks(minSpare, nil)
+	a.spare = newChunks(minSpare)
 	a.wg.Add(1)
 	go a.background()
 	return a, nil
@@ -457,7 +457,7 @@ func (a *AOF) flushLocked(sync bool) {
 	if k := len(a.spare); k < minSpare {
 		// top the stock of ready chunks up, outside the mutex
 		a.mu.Unlock()
-		more := newChunks(minSpare-k, nil)
+		more := newChunks(minSpare - k)
 		a.mu.Lock()
 		if len(a.spare) < maxSpare {
 			a.spare = append(a.spare, more...)
@@ -539,8 +539,9 @@ func (a *AOF) Close() error {
 	return err
 }
 
-// newChunks appends n new chunks to dst, their memory faulted in.
-func newChunks(n int, dst [][]byte) [][]byte {
+// newChunks returns n new chunks, their memory faulted in.
+func newChunks(n int) [][]byte {
+	var dst [][]byte
 	for ; n > 0; n-- {
 		c := make([]byte, chunkSize)
 		for i := 0; i < len(c); i += 4096 {
@@ -549,11 +550,6 @@ func newChunks(n int, dst [][]byte) [][]byte {
 		dst = append(dst, c[:0])
 	}
 	return dst
-}
-
-// appendCommand encodes one command as a RESP multibulk.
-func appendCommand(dst []byte, args ...string) []byte {
-	return keyspace.AppendRESP(dst, args)
 }
 
 // ---- manifest (Redis 7 multi-part AOF)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/embedis/embedis/keyspace"
 )
 
 // Rewrite is a log rewrite in progress: StartRewrite created the new
@@ -139,7 +141,7 @@ func (rw *Rewrite) Finish(write func(w *bufio.Writer) error) error {
 }
 
 // AppendCommand encodes one command as RESP (for writing a base file).
-func AppendCommand(dst []byte, args ...string) []byte { return appendCommand(dst, args...) }
+func AppendCommand(dst []byte, args ...string) []byte { return keyspace.AppendRESP(dst, args) }
 
 // BaseSize returns the size of the current base file (0 without one),
 // for auto-aof-rewrite-percentage.

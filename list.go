@@ -72,21 +72,19 @@ func lookupListWrite(c *keyspace.Ctx, db int, key string) (*types.List, error) {
 	return objOf[*types.List](e), nil
 }
 
-func sideName(front bool, push string) string {
-	// constant strings: no concatenation (an allocation) per push or pop
-	switch {
-	case push == "push" && front:
+// pushEvent and popEvent name a push's or pop's keyspace event by its side.
+func pushEvent(front bool) string {
+	if front {
 		return "lpush"
-	case push == "push":
-		return "rpush"
-	case push == "pop" && front:
-		return "lpop"
-	case push == "pop":
-		return "rpop"
-	case front:
-		return "l" + push
 	}
-	return "r" + push
+	return "rpush"
+}
+
+func popEvent(front bool) string {
+	if front {
+		return "lpop"
+	}
+	return "rpop"
 }
 
 // pushOp implements LPUSH/RPUSH (and LPUSHX/RPUSHX with xx): it returns
@@ -109,7 +107,7 @@ func pushOp(c *keyspace.Ctx, db int, key string, vals []string, front, xx bool) 
 		l.PushBack(vals...)
 	}
 	c.Touch(db, key)
-	c.Notify(db, keyspace.NotifyList, sideName(front, "push"), key)
+	c.Notify(db, keyspace.NotifyList, pushEvent(front), key)
 	c.SignalReady(db, key)
 	if c.Journaling() {
 		args := make([]string, 0, 2+len(vals))
@@ -128,7 +126,7 @@ func pushOp(c *keyspace.Ctx, db int, key string, vals []string, front, xx bool) 
 // list (with its del event) or the shrinking conversion, and the WATCH
 // touch.
 func listRemoved(c *keyspace.Ctx, db int, key string, l *types.List, front bool) {
-	c.Notify(db, keyspace.NotifyList, sideName(front, "pop"), key)
+	c.Notify(db, keyspace.NotifyList, popEvent(front), key)
 	if l.Len() == 0 {
 		c.Delete(db, key)
 		c.Notify(db, keyspace.NotifyGeneric, "del", key)
@@ -381,7 +379,7 @@ func lmoveOp(c *keyspace.Ctx, db int, src, dst string, from, to ListSide) (v str
 	} else {
 		dl.PushBack(v)
 	}
-	c.Notify(db, keyspace.NotifyList, sideName(to == Left, "push"), dst)
+	c.Notify(db, keyspace.NotifyList, pushEvent(to == Left), dst)
 	c.SignalReady(db, dst)
 	listRemoved(c, db, src, sl, from == Left)
 	if c.Journaling() {
@@ -440,7 +438,7 @@ func (d *DB) push(key string, values []string, front, xx bool) (int, error) {
 }
 
 func pushName(front, xx bool) string {
-	n := sideName(front, "push")
+	n := pushEvent(front)
 	if xx {
 		n += "x"
 	}

@@ -66,7 +66,18 @@ func (s *Store) MaxMemoryPolicy() string { return s.ks.Eviction().Policy.String(
 // grow memory: over the limit it evicts keys per the policy until under;
 // if that is impossible (noeviction, nothing evictable) it returns ErrOOM
 // and the command must not run.
+//
+// With no limit it is one load, inlined at its callers; the work is in
+// freeMemory.
 func (s *Store) freeMemoryIfNeeded() error {
+	if s.maxMemory.Load() == 0 {
+		return nil
+	}
+	return s.freeMemory()
+}
+
+// freeMemory is freeMemoryIfNeeded with a limit set.
+func (s *Store) freeMemory() error {
 	max := s.maxMemory.Load()
 	if max == 0 || s.ks.UsedMemoryFast() <= max {
 		return nil

@@ -341,10 +341,8 @@ type XAddArgs struct {
 // XAdd appends an entry with fieldValues (field, value, field, value, ...)
 // to the stream at key (XADD) and returns its ID.
 func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, error) {
-	if d.s.maxMemory.Load() != 0 { // (freeMemoryIfNeeded's first test, without the call)
-		if err := d.s.freeMemoryIfNeeded(); err != nil {
-			return StreamID{}, err
-		}
+	if err := d.s.freeMemoryIfNeeded(); err != nil {
+		return StreamID{}, err
 	}
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return StreamID{}, errWrongArgs("xadd")
@@ -360,9 +358,6 @@ func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, 
 			return StreamID{}, err
 		}
 		sp.trim = t
-	}
-	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
-		return StreamID{}, errXAddZero
 	}
 	// xaddOp, with the lock taken and the key looked up in one step
 	var c keyspace.Ctx

@@ -402,7 +402,7 @@ func (s *Set) Check() error {
 			return fmt.Errorf("listpack holds %d > %d members", s.lpn, lim().SetMaxListpackEntries)
 		}
 		seen := make(map[string]bool, s.lpn)
-		total, count := 0, 0
+		count := 0
 		for p := 0; p < len(s.lp); {
 			b, next := s.lp.at(p)
 			if next <= p || next > len(s.lp) {
@@ -418,7 +418,6 @@ func (s *Set) Check() error {
 				return fmt.Errorf("listpack holds %q twice", m)
 			}
 			seen[m] = true
-			total += len(m)
 		}
 		if count != int(s.lpn) {
 			return fmt.Errorf("listpack count %d, holds %d", s.lpn, count)

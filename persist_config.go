@@ -136,7 +136,7 @@ func (s *Store) setJournal(a *persist.AOF) {
 	s.ks.UpdateHooks(func(h *keyspace.Hooks) {
 		h.Journal, h.JournalRESP, h.JournalSync = nil, nil, nil
 		if a != nil {
-			h.Journal, h.JournalRESP, h.JournalSync = a.Append, a.AppendRESP, a.Sync
+			h.JournalRESP, h.JournalSync = a.AppendRESP, a.Sync // (Journal is unused when JournalRESP is set)
 		}
 	})
 }

@@ -220,40 +220,26 @@ func (a *AOF) Dir() string { return a.dir }
 
 // Append encodes records as RESP commands (with SELECT when the database
 // changes) and returns a token for Sync. It never blocks on I/O: the
-// records are encoded straight into the log's buffer in one short
-// critical section, in the order Append is called.
+// encoded records are copied into the log's buffer by AppendRESP, in the
+// order Append is called. (The store journals through AppendRESP, with
+// records the keyspace encoded; Append serves callers holding Records.)
 func (a *AOF) Append(recs []keyspace.Record) uint64 {
-	n := 0
+	if len(recs) == 0 {
+		a.mu.Lock()
+		if a.closed {
+			a.mu.Unlock()
+			return 0
+		}
+		return a.appended()
+	}
+	var buf []byte
 	for i := range recs {
 		if i > 0 && recs[i].DB != recs[i-1].DB {
-			n += keyspace.SelectRESPLen(recs[i].DB)
+			buf = keyspace.AppendSelectRESP(buf, recs[i].DB)
 		}
-		n += keyspace.RESPLen(recs[i].Args)
+		buf = keyspace.AppendRESP(buf, recs[i].Args)
 	}
-	a.mu.Lock()
-	if a.closed { // turned off (CONFIG SET appendonly no): a late unit's records are dropped
-		a.mu.Unlock()
-		return 0
-	}
-	if len(recs) > 0 {
-		if db := recs[0].DB; db != a.curDB {
-			n += keyspace.SelectRESPLen(db)
-			a.curDB = db
-			a.room(n)
-			a.cur = keyspace.AppendSelectRESP(a.cur, db)
-		} else {
-			a.room(n)
-		}
-		for i := range recs {
-			if i > 0 && recs[i].DB != recs[i-1].DB {
-				a.cur = keyspace.AppendSelectRESP(a.cur, recs[i].DB)
-			}
-			a.cur = keyspace.AppendRESP(a.cur, recs[i].Args)
-		}
-		a.curDB = recs[len(recs)-1].DB
-		a.pending += n
-	}
-	return a.appended()
+	return a.AppendRESP(recs[0].DB, recs[len(recs)-1].DB, buf)
 }
 
 // AppendRESP is Append for records the keyspace already encoded

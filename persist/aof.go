@@ -365,6 +365,24 @@ func (a *AOF) flush(sync bool) {
 	a.mu.Unlock()
 }
 
+// takeBuffered returns every buffered chunk, the current one included,
+// and leaves a.cur empty (the caller resets a.full). a.mu is held.
+func (a *AOF) takeBuffered() [][]byte {
+	bufs := a.full
+	if len(a.cur) > 0 {
+		bufs = append(bufs, a.cur)
+	}
+	a.cur = nil
+	return bufs
+}
+
+// recycle keeps a written chunk for reuse, up to maxSpare. a.mu is held.
+func (a *AOF) recycle(b []byte) {
+	if cap(b) == chunkSize && len(a.spare) < maxSpare {
+		a.spare = append(a.spare, b[:0])
+	}
+}
+
 // flushLocked is flush with a.mu held and no flush running; it releases
 // a.mu for the I/O and holds it again when it returns.
 func (a *AOF) flushLocked(sync bool) {
@@ -374,11 +392,7 @@ func (a *AOF) flushLocked(sync bool) {
 	a.flushing = true
 	retired := a.retired
 	a.retired = nil
-	bufs := a.full
-	if len(a.cur) > 0 {
-		bufs = append(bufs, a.cur)
-		a.cur = nil
-	}
+	bufs := a.takeBuffered()
 	a.full, a.batch = a.batch[:0], nil
 	n := a.pending
 	a.pending = 0
@@ -415,15 +429,11 @@ func (a *AOF) flushLocked(sync bool) {
 	a.flushing = false
 	for _, r := range retired {
 		for _, b := range r.bufs {
-			if cap(b) == chunkSize && len(a.spare) < maxSpare {
-				a.spare = append(a.spare, b[:0])
-			}
+			a.recycle(b)
 		}
 	}
 	for i, b := range bufs {
-		if cap(b) == chunkSize && len(a.spare) < maxSpare {
-			a.spare = append(a.spare, b[:0])
-		}
+		a.recycle(b)
 		bufs[i] = nil
 	}
 	a.batch = bufs[:0]

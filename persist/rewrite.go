@@ -76,11 +76,8 @@ func (rw *Rewrite) Switch() {
 		return
 	}
 	rw.switched = true
-	bufs := a.full
-	if len(a.cur) > 0 {
-		bufs = append(bufs, a.cur)
-	}
-	a.cur, a.full = nil, nil
+	bufs := a.takeBuffered()
+	a.full = nil
 	a.retired = append(a.retired, retiredFile{f: a.f, bufs: bufs})
 	a.f, a.size, a.curDB = rw.f, 0, -1
 	a.pending = 0

@@ -670,15 +670,16 @@ func (e *Engine) runs(withArgs bool) []runInfo {
 	return out
 }
 
-// oldest returns the run in progress that started first: the one SCRIPT
-// KILL, FUNCTION KILL and FUNCTION STATS are about (Redis runs one script
-// at a time; embedis runs scripts on disjoint keys in parallel, and the
-// long-running one is the oldest).
-func (e *Engine) oldest(withArgs bool) (runInfo, bool) {
+// oldest returns the run in progress that started first, or with
+// busyOnly the first of those past busy-reply-threshold: the one
+// FUNCTION STATS shows, and the one -BUSY and SCRIPT/FUNCTION KILL are
+// about (Redis runs one script at a time; embedis runs scripts on
+// disjoint keys in parallel, and the long-running one is the oldest).
+func (e *Engine) oldest(withArgs, busyOnly bool) (runInfo, bool) {
 	var o runInfo
 	found := false
 	for _, ri := range e.runs(withArgs) {
-		if !found || ri.start.Before(o.start) {
+		if (!busyOnly || ri.busy) && (!found || ri.start.Before(o.start)) {
 			o, found = ri, true
 		}
 	}
@@ -688,14 +689,8 @@ func (e *Engine) oldest(withArgs bool) (runInfo, bool) {
 // Busy reports whether a script runs past busy-reply-threshold, and the
 // -BUSY error other clients get (the FUNCTION variant for FCALL).
 func (e *Engine) Busy() (bool, string) {
-	var busy *runInfo
-	all := e.runs(false)
-	for i := range all {
-		if all[i].busy && (busy == nil || all[i].start.Before(busy.start)) {
-			busy = &all[i]
-		}
-	}
-	if busy == nil {
+	busy, ok := e.oldest(false, true)
+	if !ok {
 		return false, ""
 	}
 	if busy.eval {
@@ -711,13 +706,7 @@ func (e *Engine) Kill(eval bool) string {
 	// Redis serves SCRIPT KILL only while a script is busy (past
 	// busy-reply-threshold); here other clients are served while scripts
 	// run, so a run that is not busy yet is not a target.
-	var ri runInfo
-	ok := false
-	for _, r := range e.runs(false) {
-		if r.busy && (!ok || r.start.Before(ri.start)) {
-			ri, ok = r, true
-		}
-	}
+	ri, ok := e.oldest(false, true)
 	if !ok {
 		return ErrNotBusy
 	}
@@ -777,7 +766,7 @@ type RunningScript struct {
 
 // Running returns the script or function in progress, if any.
 func (e *Engine) Running() (RunningScript, bool) {
-	ri, ok := e.oldest(true)
+	ri, ok := e.oldest(true, false)
 	if !ok {
 		return RunningScript{}, false
 	}
@@ -956,13 +945,7 @@ func (e *Engine) execute(v *vm, r *Run, fn *glua.LFunction, args []glua.LValue, 
 	}
 	if r.state.Load() == runKilled {
 		// A straight script stopped while it ran Go code.
-		v.kmu.Lock()
-		reason := r.reason
-		v.kmu.Unlock()
-		if reason == "killed" {
-			reason = "Script killed by user with SCRIPT KILL..."
-		}
-		writeRunError(out, errorTable(L, reason), r.name)
+		writeRunError(out, v.killedTable(L, r), r.name)
 		return false
 	}
 	writeReply(out, ret, r.resp, 0)
@@ -996,6 +979,21 @@ func writeRunError(out resp.ReplyWriter, obj glua.LValue, name string) {
 	out.Error(noNewlines(msg))
 }
 
+// killedMsg is the error a script stopped by SCRIPT/FUNCTION KILL raises.
+var killedMsg = strings.TrimPrefix(ErrKilled, "ERR ")
+
+// killedTable is the error of run r, stopped (state runKilled): killed by
+// SCRIPT/FUNCTION KILL, or the reason it was stopped for.
+func (v *vm) killedTable(L *glua.LState, r *Run) *glua.LTable {
+	v.kmu.Lock()
+	reason := r.reason
+	v.kmu.Unlock()
+	if reason == "killed" {
+		reason = killedMsg
+	}
+	return errorTable(L, reason)
+}
+
 // errHandler is Redis's __redis__err__handler: it turns the error into a
 // table {err=..., source=..., line=...} naming the Lua line that raised
 // it (the caller's, when the error comes from a Go function).
@@ -1003,15 +1001,7 @@ func (v *vm) errHandler(L *glua.LState) int {
 	obj := L.Get(1)
 	var t *glua.LTable
 	if r := v.run; r != nil && r.state.Load() == runKilled {
-		v.kmu.Lock()
-		reason := r.reason
-		v.kmu.Unlock()
-		switch reason {
-		case "killed":
-			t = errorTable(L, "Script killed by user with SCRIPT KILL...")
-		default:
-			t = errorTable(L, reason)
-		}
+		t = v.killedTable(L, r)
 	} else if tt, ok := obj.(*glua.LTable); ok {
 		t = tt
 	} else {

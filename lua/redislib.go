@@ -98,7 +98,7 @@ func (v *vm) call(L *glua.LState, raiseErr bool) int {
 	}
 	if r.straight && r.state.Load() == runKilled {
 		// a run without per-instruction checks stops at its next command
-		L.RaiseError("Script killed by user with SCRIPT KILL...")
+		L.RaiseError("%s", killedMsg)
 	}
 	argc := L.GetTop()
 	if argc == 0 {

@@ -154,12 +154,9 @@ type scriptHost struct {
 	// locked are the keys whose shards a modeShards script holds.
 	locked []string
 	x      Exec // the command running (scripts do not nest)
-	// cmds caches commands by the exact name a script used (it survives
-	// from call to call with the pooled scriptCall).
-	cmds [8]struct {
-		name string
-		cmd  *Command
-	}
+	// cmds caches the commands a script called, by a hash of the name
+	// (it survives from call to call with the pooled scriptCall).
+	cmds [8]*Command
 }
 
 var _ lua.Host = (*scriptHost)(nil)
@@ -205,12 +202,12 @@ func (h *scriptHost) cachedCommand(args [][]byte) *Command {
 		return scriptCommand(args)
 	}
 	slot := &h.cmds[(len(name)+int(name[0]|0x20))&(len(h.cmds)-1)]
-	if slot.cmd != nil && slot.name == string(name) {
-		return slot.cmd
+	if c := *slot; c != nil && nameIs(name, c.Name) {
+		return c
 	}
 	cmd := scriptCommand(args)
 	if cmd != nil && cmd.sub == nil {
-		slot.name, slot.cmd = string(name), cmd
+		*slot = cmd
 	}
 	return cmd
 }

@@ -295,28 +295,13 @@ func lpIntSize(v int64) int {
 }
 
 // lpStrSize is the listpack size of a string element: strings that read
-// as an int64 (Redis's string2ll) are stored as integers. Canonical
-// non-negative integers of up to 18 digits, the common case of stream
-// values, are recognised in one pass; anything else that may be an
-// integer goes through parseInt64.
+// as an int64 (Redis's string2ll) are stored as integers. (XADD's append
+// sizes its values by the upper bound lpRawStrSize and calls this only
+// near the node limit: see node.fits.)
 func lpStrSize(s string) int {
-	if l := len(s); l > 0 && l < 21 {
-		c := s[0]
-		switch {
-		case c >= '1' && c <= '9' && l <= 18:
-			v := int64(c - '0')
-			for i := 1; i < l; i++ {
-				d := s[i] - '0'
-				if d > 9 {
-					return lpRawStrSize(l)
-				}
-				v = v*10 + int64(d)
-			}
+	if len(s) > 0 && len(s) < 21 {
+		if v, ok := parseInt64(s); ok {
 			return lpIntSize(v)
-		case c == '-' || c >= '0' && c <= '9':
-			if v, ok := parseInt64(s); ok {
-				return lpIntSize(v)
-			}
 		}
 	}
 	return lpRawStrSize(len(s))

@@ -631,7 +631,7 @@ func TestPackSplice_Model(t *testing.T) {
 			packExpose(b)
 			before = slices.Clone(b[packHdr:oldTail])
 		}
-		nb, at := packSplice(b, i, j, add, len(e))
+		nb, at := packSplice(b, i, j, len(e))
 		copy(nb[at:], e)
 		if before != nil {
 			require.Equal(t, before, b[packHdr:oldTail], "step %d: an exposed buffer changed", step)

@@ -331,7 +331,7 @@ func (h *Hash) setCompact(field, value string, keepTTL bool) bool {
 			h.toFull(false) // allowed, but more than the compact form holds
 			return h.full.set(field, value, keepTTL)
 		}
-		b, at := packSplice(h.lp, n, n, true, k)
+		b, at := packSplice(h.lp, n, n, k)
 		hpPut(b, at, field, value)
 		h.lp = b
 		return true
@@ -346,7 +346,7 @@ func (h *Hash) setCompact(field, value string, keepTTL bool) bool {
 	}
 	// field is the caller's string: it cannot alias the buffer unless the
 	// buffer is exposed, and then packSplice copies it, leaving it intact
-	b, at := packSplice(h.lp, i, i+1, true, k)
+	b, at := packSplice(h.lp, i, i+1, k)
 	hpPut(b, at, field, value)
 	h.lp = b
 	return false
@@ -379,7 +379,7 @@ func (h *Hash) Delete(field string) bool {
 		h.lp = nil
 		return true
 	}
-	h.lp, _ = packSplice(h.lp, i, i+1, false, 0)
+	h.lp, _ = packSplice(h.lp, i, i+1, 0)
 	return true
 }
 

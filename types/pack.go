@@ -96,11 +96,11 @@ func packFits(b []byte, grow, add int) bool {
 	return tail+grow <= packMaxTail && n+add <= packMaxCount
 }
 
-// packSplice removes entries [i, j) of b and, when add is set, opens a
-// k-byte gap for a new entry at index i. It returns the buffer (b edited
+// packSplice removes entries [i, j) of b and, when k > 0, opens a k-byte
+// gap for a new entry at index i (every entry takes at least a byte). It returns the buffer (b edited
 // in place when allowed, or a new unexposed buffer) and the offset of the
 // gap, which the caller fills. The caller checks packFits first.
-func packSplice(b []byte, i, j int, add bool, k int) ([]byte, int) {
+func packSplice(b []byte, i, j, k int) ([]byte, int) {
 	tail, n := packTail(b)
 	start, end := tail, tail
 	if i < n {
@@ -109,11 +109,10 @@ func packSplice(b []byte, i, j int, add bool, k int) ([]byte, int) {
 	if j < n {
 		end = packOff(b, tail, j)
 	}
+	add := k > 0
 	nadd := 0
 	if add {
 		nadd = 1
-	} else {
-		k = 0
 	}
 	delta := k - (end - start)
 	newN := n - (j - i) + nadd

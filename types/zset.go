@@ -482,7 +482,7 @@ func (z *ZSet) insert(member string, score float64, cp bool) {
 			z.toFull(true, n+1)
 		default:
 			i := z.search(score, member)
-			b, at := packSplice(z.lp, i, i, true, k)
+			b, at := packSplice(z.lp, i, i, k)
 			zpPut(b, at, member, score)
 			z.lp = b
 			return
@@ -560,7 +560,7 @@ func (z *ZSet) Update(member string, old, score float64) {
 		}
 	}
 	if k != oldSz {
-		b, at = packSplice(b, j, j+1, true, k)
+		b, at = packSplice(b, j, j+1, k)
 	}
 	zpPut(b, at, member, score)
 	z.lp = b
@@ -585,7 +585,7 @@ func (z *ZSet) cut(i, j int) {
 		z.lp = nil
 		return
 	}
-	z.lp, _ = packSplice(z.lp, i, j, false, 0)
+	z.lp, _ = packSplice(z.lp, i, j, 0)
 }
 
 // Rank returns member's 0-based rank in ascending order and its score.

@@ -213,14 +213,8 @@ func (l *List) ShrinkEncoding() {
 	if !l.quick || l.nc != 1 {
 		return
 	}
-	szLim, cntLim := lnodeLimit(lim().ListMaxListpackSize)
-	if szLim != math.MaxInt {
-		szLim /= 2
-	}
-	if cntLim != math.MaxInt {
-		cntLim /= 2
-	}
-	if int(l.chunkAt(0).sz) <= szLim && l.n <= cntLim {
+	szLim, cntLim := lnodeLimit(lim().ListMaxListpackSize) // (MaxInt: no limit; half of it is still none)
+	if int(l.chunkAt(0).sz) <= szLim/2 && l.n <= cntLim/2 {
 		l.quick = false
 	}
 }

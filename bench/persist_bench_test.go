@@ -54,10 +54,13 @@ func fill(s *embedis.Store, n int) {
 // before the save (idle-max-stall-ms): on a shared machine that is what
 // scheduling alone costs; and the garbage-collection cycles that ran
 // during the save (on 2 CPUs a cycle's mark workers take a processor from
-// the writer for up to 10 ms at a time).
+// the writer for up to 10 ms at a time). EMBEDIS_BENCH_SHARDS sets
+// Options.Shards (default: the store's default, 64): a writer that locks a
+// shard not yet copied copies it, so smaller shards mean shorter stalls.
 func BenchmarkSnapshot_1M(b *testing.B) {
 	dir := b.TempDir()
-	s := embedis.MustOpen(&embedis.Options{Dir: dir})
+	shards, _ := strconv.Atoi(os.Getenv("EMBEDIS_BENCH_SHARDS"))
+	s := embedis.MustOpen(&embedis.Options{Dir: dir, Shards: shards})
 	defer s.Close()
 	fill(s, 1<<20)
 	b.ResetTimer()
@@ -147,4 +150,28 @@ func gcCycles() uint64 {
 	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 	metrics.Read(sample)
 	return sample[0].Value.Uint64()
+}
+
+// BenchmarkExecShards runs MULTI, SET, INCR, EXEC in one session with the
+// default 64 shards and with 256: EXEC takes the whole-keyspace exclusive
+// section, which waits out every shard's lock holders, so its cost grows
+// with the number of shards (what more shards, and so smaller shard
+// copies during a snapshot, would cost).
+func BenchmarkExecShards(b *testing.B) {
+	for _, shards := range []int{64, 256} {
+		b.Run("shards="+strconv.Itoa(shards), func(b *testing.B) {
+			s := embedis.MustOpen(&embedis.Options{Shards: shards})
+			defer s.Close()
+			sess := s.NewSession()
+			ctx := context.Background()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, cmd := range [][]any{{"MULTI"}, {"SET", "k", "v"}, {"INCR", "n"}, {"EXEC"}} {
+					if _, err := sess.Do(ctx, cmd...); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }

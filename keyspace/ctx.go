@@ -126,10 +126,7 @@ func (ks *Keyspace) Begin(c *Ctx) {
 	c.wrote = false
 	c.NoPropagate = false
 	c.ServeWaiters = false
-	if w := c.leaving; w != nil { // a unit that never finished
-		c.leaving = nil
-		w.leave()
-	}
+	c.leave() // (a unit that never finished)
 	c.inWait = false
 }
 
@@ -683,6 +680,11 @@ func (c *Ctx) Finish() {
 		clear(c.ready)
 		c.ready = c.ready[:0]
 	}
+	c.leave()
+}
+
+// leave marks the waiter that left its queues in this unit gone.
+func (c *Ctx) leave() {
 	if w := c.leaving; w != nil {
 		c.leaving = nil
 		w.leave()

@@ -1159,7 +1159,7 @@ func valueEncoding(e *keyspace.Entry) string {
 	if e.Kind() == keyspace.KindString {
 		return stringEncoding(e)
 	}
-	if enc, ok := e.Obj().(interface{ Encoding() string }); ok {
+	if enc, ok := e.ObjView().(interface{ Encoding() string }); ok {
 		return enc.Encoding()
 	}
 	switch e.Kind() {
@@ -1523,7 +1523,7 @@ func digestInto(d *[20]byte, e *keyspace.Entry) {
 	mixDigest(d, []byte{0, 0, 0, typ})
 	if e.Kind() == keyspace.KindString {
 		mixDigest(d, []byte(e.StrView()))
-	} else if v, ok := e.Obj().(ValueDigester); ok {
+	} else if v, ok := e.ObjView().(ValueDigester); ok {
 		v.DigestValue(func(p []byte) { mixDigest(d, p) }, func(p []byte) { xorDigest(d, p) })
 	} else {
 		mixDigest(d, []byte(e.Kind().String()))

@@ -121,7 +121,7 @@ func cloneValue(c *keyspace.Ctx, dstDB int, ne, e *keyspace.Entry) {
 		ne.SetStr(e.Str())
 		return
 	}
-	if cl, ok := e.Obj().(cloner); ok {
+	if cl, ok := e.ObjView().(cloner); ok {
 		ne.SetObj(e.Kind(), cl.Clone())
 	}
 	if e.HasFieldTTL() {

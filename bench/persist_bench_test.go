@@ -101,6 +101,109 @@ func BenchmarkSnapshot_1M(b *testing.B) {
 	b.ReportMetric(float64(st)/1e6, "file-MB")
 }
 
+// saveStall runs write(j) for j = 0, 1, ... in a loop on its own
+// goroutine while s saves a snapshot, and reports the longest a write
+// took during the save (max-stall-ms), and for scale the longest over
+// 500 ms just before it (idle-max-stall-ms), and the save's duration.
+func saveStall(b *testing.B, s *embedis.Store, write func(j int)) {
+	for i := 0; i < b.N; i++ {
+		var stop atomic.Bool
+		var worst [2]atomic.Int64 // before the save, during it
+		var phase atomic.Int32
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; !stop.Load(); j++ {
+				t0 := time.Now()
+				write(j)
+				w := &worst[phase.Load()]
+				if d := time.Since(t0).Nanoseconds(); d > w.Load() {
+					w.Store(d)
+				}
+			}
+		}()
+		time.Sleep(500 * time.Millisecond)
+		phase.Store(1)
+		t0 := time.Now()
+		if err := s.Save(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(t0)
+		stop.Store(true)
+		wg.Wait()
+		b.ReportMetric(float64(worst[1].Load())/1e6, "max-stall-ms")
+		b.ReportMetric(float64(worst[0].Load())/1e6, "idle-max-stall-ms")
+		b.ReportMetric(float64(took.Milliseconds()), "save-ms")
+	}
+}
+
+// BenchmarkSnapshotStall measures a writer's longest stall while a
+// snapshot is saved, in two cases where the copy under a shard's lock
+// used to be long:
+//   - large: the store holds a hash of 1M fields and a sorted set of 1M
+//     members (and 64K small keys); the writer SETs small keys, and its
+//     stall shows whether the large collections were cloned under their
+//     shard's lock (before commit "snapshot: read large collections in
+//     place") or read in place. In large-writer the writer writes the
+//     large hash itself: it pays for one clone of it (its first write
+//     during the save), as a forked redis-server copies what a writer
+//     touches.
+//   - exec: 1M keys, and the writer runs MULTI / SET / SET / EXEC; an
+//     exclusive section used to copy every shard not yet copied.
+func BenchmarkSnapshotStall(b *testing.B) {
+	large := func(b *testing.B) *embedis.Store {
+		s := embedis.MustOpen(&embedis.Options{Dir: b.TempDir()})
+		fill(s, 1<<16)
+		zs := make([]embedis.Z, 0, 1024)
+		for i := 0; i < 1<<20; i += 1024 {
+			fv := make([]string, 0, 2048)
+			zs = zs[:0]
+			for j := i; j < i+1024; j++ {
+				fv = append(fv, "field:"+strconv.Itoa(j), "0123456789abcdef")
+				zs = append(zs, embedis.Z{Score: float64(j), Member: "member:" + strconv.Itoa(j)})
+			}
+			if _, err := s.HSet("bighash", fv...); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.ZAdd("bigzset", nil, zs...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return s
+	}
+	b.Run("large", func(b *testing.B) {
+		s := large(b)
+		defer s.Close()
+		b.ResetTimer()
+		saveStall(b, s, func(j int) { s.Set("key:"+strconv.Itoa(j&(1<<16-1)), "fedcba9876543210", nil) })
+	})
+	b.Run("large-writer", func(b *testing.B) {
+		s := large(b)
+		defer s.Close()
+		b.ResetTimer()
+		saveStall(b, s, func(j int) { s.HSet("bighash", "field:"+strconv.Itoa(j&(1<<20-1)), "x") })
+	})
+	b.Run("exec", func(b *testing.B) {
+		s := embedis.MustOpen(&embedis.Options{Dir: b.TempDir()})
+		defer s.Close()
+		fill(s, 1<<20)
+		sess := s.NewSession()
+		defer sess.Close()
+		ctx := context.Background()
+		b.ResetTimer()
+		saveStall(b, s, func(j int) {
+			k := "key:" + strconv.Itoa(j&(1<<20-1))
+			sess.Do(ctx, "MULTI")
+			sess.Do(ctx, "SET", k, "x")
+			sess.Do(ctx, "SET", k+"b", "y")
+			if _, err := sess.Do(ctx, "EXEC"); err != nil {
+				b.Error(err)
+			}
+		})
+	})
+}
+
 // BenchmarkRestart_1M measures loading 1M keys from a snapshot and from
 // an append-only log of 1M SETs.
 func BenchmarkRestart_1M(b *testing.B) {

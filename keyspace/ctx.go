@@ -159,12 +159,19 @@ func (c *Ctx) hashOf(key string) uint64 {
 	return h
 }
 
+// shardFor returns key's shard and hash. In an exclusive section it
+// copies the shard into a running snapshot first (the section did not:
+// see lockExclusive), as taking its lock would.
 func (c *Ctx) shardFor(key string) (*shard, uint64) {
 	h := c.hashOf(key)
-	if c.ks.shardBits == 0 {
-		return &c.ks.shards[0], h
+	i := 0
+	if c.ks.shardBits > 0 {
+		i = c.ks.shardOf(h)
 	}
-	return &c.ks.shards[c.ks.shardOf(h)], h
+	if c.excl {
+		c.ks.copyForWrite(i)
+	}
+	return &c.ks.shards[i], h
 }
 
 // Lock locks the shards holding keys, in ascending order. It is a no-op
@@ -208,6 +215,9 @@ func (c *Ctx) LockShard(i int) {
 // lockShard is LockShard; with copy false see Keyspace.lockShardFor.
 func (c *Ctx) lockShard(i int, copy bool) {
 	if c.excl {
+		if copy {
+			c.ks.copyForWrite(i)
+		}
 		return
 	}
 	c.held1, c.nheld = i, 1

@@ -1,6 +1,7 @@
 package keyspace
 
 import (
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -29,7 +30,25 @@ func (k Kind) String() string {
 }
 
 // objBox holds a non-string value so that Entry can keep one pointer field.
-type objBox struct{ v any }
+//
+// shared is set when a running snapshot reads v in place (a Sharer: see
+// Snapshot) instead of having copied it: while *shared is true the
+// snapshot may still read v, so the first access through Obj clones v
+// and keeps the clone, leaving the snapshot the value as it was. Once
+// the snapshot is done with v (*shared false) the access only drops the
+// mark. Both fields change only under the shard's lock.
+type objBox struct {
+	v      any
+	shared *atomic.Bool
+}
+
+// unshare gives the box a value of its own if a snapshot still reads v.
+func (b *objBox) unshare() {
+	if b.shared.Load() {
+		b.v = b.v.(Cloner).Clone()
+	}
+	b.shared = nil
+}
 
 // Entry is one key of one database. It lives inside a shard's table and
 // may be read or modified only while the shard is locked (or the keyspace
@@ -164,8 +183,27 @@ func (e *Entry) MutableStr(n int) []byte {
 	return b
 }
 
-// Obj returns a non-string value (a list, set, hash, ...).
+// Obj returns a non-string value (a list, set, hash, ...), which the
+// caller may change. While a snapshot reads the value in place, the first
+// call clones it (see Snapshot), so a caller that only reads should use
+// ObjView.
 func (e *Entry) Obj() any {
+	if e.Kind() == KindString || e.p == nil {
+		return nil
+	}
+	b := (*objBox)(e.p)
+	if b.shared != nil {
+		b.unshare()
+	}
+	return b.v
+}
+
+// ObjView returns a non-string value for reading only: it may be the
+// value a running snapshot is reading (see Sharer), so the caller must
+// not change it or anything it holds (reads of a compact hash or sorted
+// set, which mark its buffer, are fine: a snapshot never shares those),
+// and must not keep it past the shard's lock.
+func (e *Entry) ObjView() any {
 	if e.Kind() == KindString || e.p == nil {
 		return nil
 	}

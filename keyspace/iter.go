@@ -129,6 +129,7 @@ func (c *Ctx) RandomKey(db int) (string, bool) {
 func (c *Ctx) FlushDB(db int) {
 	own := !c.excl
 	c.Exclusive()
+	c.ks.copyAll()
 	c.ks.touchAllWatched(db, -1)
 	for i := range c.ks.shards {
 		sh := &c.ks.shards[i]
@@ -151,6 +152,7 @@ func (c *Ctx) SwapDB(a, b int) {
 	own := !c.excl
 	c.Exclusive()
 	if a != b {
+		c.ks.copyAll()
 		c.ks.touchAllWatched(a, b)
 		for i := range c.ks.shards {
 			d := c.ks.shards[i].dbs

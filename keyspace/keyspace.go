@@ -342,8 +342,16 @@ func (ks *Keyspace) lockExclusive() {
 		ks.shards[i].mu.Lock()
 		ks.shards[i].mu.Unlock() //nolint:staticcheck // drain holders that got in first
 	}
+	// A running snapshot's shards are copied as the holder reaches them
+	// (Ctx.shardFor, Ctx.lockShard, copyAll), not all now: that would
+	// stall every writer for the whole keyspace's copy.
+}
+
+// copyAll copies every shard not yet copied into a running snapshot: an
+// exclusive holder that is about to change tables wholesale (FLUSHDB,
+// SWAPDB) calls it.
+func (ks *Keyspace) copyAll() {
 	if s := ks.snap.Load(); s != nil {
-		// the exclusive holder may change any shard: copy what is left
 		for i := range ks.shards {
 			s.copyShard(i)
 		}

@@ -40,7 +40,7 @@ func valueBytes(e *Entry) int64 {
 		}
 		return allocSize(int(e.n))
 	}
-	if s, ok := e.Obj().(Sizer); ok {
+	if s, ok := e.ObjView().(Sizer); ok {
 		return 16 + int64(s.MemUsage())
 	}
 	return 16

@@ -23,10 +23,17 @@ import (
 // waits for: it touches a page's keys first so that those loads overlap
 // (about 1.5 ms for a shard of 16K keys of a 1M-key store, 3.5 ms
 // without, as at commit 2eca4d9, measured with BenchmarkSnapshotCopyShard
-// from 745d22e). Only
-// collections are copied on the heap (with their Clone method). Collect
-// then decodes one shard's records at a time, outside every lock, and
-// releases that shard's memory.
+// from 745d22e). Small
+// collections are copied on the heap (with their Clone method); large ones
+// (Sharer) are not copied at all but read in place, and the first access
+// to one while the snapshot may still read it clones it for the keyspace
+// (see objBox). Collect then decodes one shard's records at a time,
+// outside every lock, and releases that shard's memory.
+//
+// An exclusive section (EXEC, a script, FLUSHALL) copies only the shards
+// it reaches, when it reaches them (Ctx.shardFor, Ctx.LockShard), not
+// every shard not yet copied when it starts: a MULTI/EXEC during a
+// snapshot costs what a plain write does.
 //
 // A record is one byte (bits 0-2 the kind, 0 selecting a database; bit 3:
 // an expiry follows; bit 4: the collection has members with their own
@@ -51,9 +58,13 @@ type shardCopy struct {
 	mem     []byte // the memory BeginSnapshot prepared (then the first chunk)
 	mapped  bool   // mem comes from mapArena
 	chunks  [][]byte
-	objs    []any    // clones of collections
+	objs    []any    // clones of collections, or shared ones (see Sharer)
 	strs    []string // long keys and string values, referenced
 	touched byte     // keeps the copy's touching loads
+	// reading is true while the snapshot may read the collections it
+	// shares: the mark their boxes carry (see objBox). Allocated by the
+	// first share, and set false, never reset, once the shard is visited.
+	reading *atomic.Bool
 }
 
 const (
@@ -138,6 +149,22 @@ type SnapEntry struct {
 // Cloner is implemented by collection values so that snapshots (and COPY)
 // can take a private copy.
 type Cloner interface{ Clone() any }
+
+// A Sharer is a collection value that a snapshot may read in place rather
+// than clone under the shard's lock, which for a large collection would
+// stall every writer of the shard for as long as the clone takes. Share
+// reports whether that is worth it and safe now: the value is large, and
+// every read the snapshot's consumer makes of it (ranging over it, and
+// Clone) changes nothing in it, not even a cache or a mark, because a
+// writer may clone it while the consumer reads it. A shared value is
+// cloned by the first Entry.Obj of the key while the snapshot still
+// reads it: the writer of a huge collection during a snapshot pays for
+// one clone (as a forked redis-server copies the pages a writer
+// touches), the writers of its other keys nothing.
+type Sharer interface {
+	Cloner
+	Share() bool
+}
 
 // BeginSnapshot starts a snapshot. atStart runs in the exclusive section
 // at the snapshot's instant (e.g. to switch the append-only log to a new
@@ -264,8 +291,21 @@ func (s *Snapshot) copyShard(i int) {
 					off += copy(buf[off:], e.StrView())
 					continue
 				}
-				obj := e.Obj()
-				if cl, ok := obj.(Cloner); ok {
+				var obj any
+				b := (*objBox)(e.p)
+				if b != nil {
+					if b.shared != nil { // a mark left by an earlier snapshot
+						b.unshare()
+					}
+					obj = b.v
+				}
+				if sh, ok := obj.(Sharer); ok && sh.Share() {
+					if sc.reading == nil {
+						sc.reading = new(atomic.Bool)
+						sc.reading.Store(true)
+					}
+					b.shared = sc.reading
+				} else if cl, ok := obj.(Cloner); ok {
 					obj = cl.Clone()
 				}
 				off += binary.PutUvarint(buf[off:], uint64(len(sc.objs)))
@@ -280,8 +320,12 @@ func (s *Snapshot) copyShard(i int) {
 	s.done[i].Store(true)
 }
 
-// release drops a shard's copy.
+// release drops a shard's copy. The collections it shared are the
+// keyspace's again: their next Obj drops the mark without cloning.
 func (sc *shardCopy) release() {
+	if sc.reading != nil {
+		sc.reading.Store(false)
+	}
 	if sc.mapped {
 		unmapArena(sc.mem)
 	}
@@ -294,10 +338,12 @@ const snapBatch = 512
 // Collect visits every shard in turn — copying it first if nobody has
 // (taking its lock briefly) — and hands its entries to fn in batches,
 // outside every lock, releasing each shard's copy once visited. The
-// entries passed to fn, their keys and strings included, are valid only
-// during the call (their memory is reused or released afterwards: copy
-// what must be kept); collection values may be kept. The snapshot ends
-// when Collect returns: the keyspace stops copying on lock.
+// entries passed to fn, their keys, strings and collection values
+// included, are valid only during the call (their memory is reused or
+// released afterwards, and a shared collection may change once its
+// shard is released: copy what must be kept), and fn must only read the
+// collections (see Sharer). The snapshot ends when Collect returns: the
+// keyspace stops copying on lock.
 func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 	ks := s.ks
 	defer ks.snapMu.Unlock()

@@ -354,3 +354,99 @@ func BenchmarkSnapshotCopyShard(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// shareList is a collection that lets snapshots read it in place, and
+// counts its clones.
+type shareList struct {
+	items  []string
+	clones *atomic.Int32
+}
+
+func (l *shareList) Clone() any {
+	l.clones.Add(1)
+	return &shareList{items: append([]string(nil), l.items...), clones: l.clones}
+}
+
+func (l *shareList) Share() bool { return true }
+
+// TestSnapshot_SharedCollection checks that a Sharer is not cloned when
+// its shard is copied, that the first access while the snapshot reads it
+// clones it (leaving the snapshot the value of its instant), that later
+// accesses do not, and that one the snapshot is done with is not cloned.
+func TestSnapshot_SharedCollection(t *testing.T) {
+	ks := New(Config{Shards: 1, Clock: newClock()})
+	var clones atomic.Int32
+	var c Ctx
+	ks.Begin(&c)
+	for _, k := range []string{"big", "idle"} {
+		c.Lock(k)
+		c.Create(0, k).SetObj(KindList, &shareList{items: []string{"a", "b"}, clones: &clones})
+		c.Touch(0, k)
+		c.Unlock()
+	}
+	snap := ks.BeginSnapshot(nil)
+	c.Lock("big") // copies the (only) shard
+	assert.Equal(t, int32(0), clones.Load(), "copying the shard cloned a shared collection")
+	l := c.LookupWrite(0, "big").Obj().(*shareList)
+	assert.Equal(t, int32(1), clones.Load(), "the first access did not clone")
+	l.items[0] = "changed"
+	l.items = append(l.items, "c")
+	assert.Same(t, l, c.LookupWrite(0, "big").Obj(), "a second access cloned again")
+	assert.Equal(t, int32(1), clones.Load())
+	c.Unlock()
+	seen := 0
+	require.NoError(t, snap.Collect(func(es []SnapEntry) error {
+		for _, e := range es {
+			seen++
+			assert.Equal(t, []string{"a", "b"}, e.Obj.(*shareList).items, e.Key)
+		}
+		return nil
+	}))
+	assert.Equal(t, 2, seen)
+	c.Lock("idle")
+	c.LookupWrite(0, "idle").Obj().(*shareList).items[0] = "x"
+	c.Unlock()
+	assert.Equal(t, int32(1), clones.Load(), "a collection the snapshot is done with was cloned")
+	c.Lock("big")
+	assert.Equal(t, []string{"changed", "b", "c"}, c.LookupWrite(0, "big").Obj().(*shareList).items)
+	c.Unlock()
+}
+
+// TestSnapshot_ExclusiveCopiesWhatItReaches runs exclusive sections
+// during a snapshot: one that changes a key copies that key's shard and
+// no other, and one that flushes a database copies everything first; the
+// snapshot holds the values of its instant.
+func TestSnapshot_ExclusiveCopiesWhatItReaches(t *testing.T) {
+	ks := New(Config{Shards: 16, Clock: newClock()})
+	const n = 1000
+	for i := 0; i < n; i++ {
+		setStr(ks, 0, "k"+strconv.Itoa(i), "v", 0)
+	}
+	snap := ks.BeginSnapshot(nil)
+	copied := func() int {
+		k := 0
+		for i := range snap.done {
+			if snap.done[i].Load() {
+				k++
+			}
+		}
+		return k
+	}
+	var c Ctx
+	ks.Begin(&c)
+	c.Exclusive()
+	c.LookupWrite(0, "k7").SetStr("changed")
+	c.Create(0, "new").SetStr("x")
+	c.EndExclusive()
+	want := map[int]bool{ks.ShardOf("k7"): true, ks.ShardOf("new"): true}
+	assert.Equal(t, len(want), copied(), "an exclusive section copied shards it did not reach")
+	ks.Begin(&c)
+	c.FlushDB(0)
+	assert.Equal(t, 16, copied())
+	got := collectAll(t, snap)
+	require.Len(t, got, n)
+	for i := 0; i < n; i++ {
+		assert.Equal(t, "v", got["k"+strconv.Itoa(i)].Str)
+	}
+	assert.Equal(t, 0, ks.DBSize(0))
+}

@@ -468,6 +468,11 @@ func (h *Hash) Clone() any {
 	return &Hash{lp: packClone(h.lp)}
 }
 
+// Share reports whether a snapshot may read h in place (see
+// keyspace.Sharer): only the general layout, whose reads change nothing
+// (reading a compact hash marks its buffer exposed), and only when large.
+func (h *Hash) Share() bool { return h.full != nil && h.full.MemUsage() >= ShareMin }
+
 const hashHeaderSize = int(unsafe.Sizeof(Hash{}))
 
 // MemUsage returns an estimate of the bytes the hash holds on the Go heap.

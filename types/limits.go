@@ -2,6 +2,13 @@ package types
 
 import "sync/atomic"
 
+// ShareMin is the memory estimate (MemUsage) from which a collection lets
+// a snapshot read it in place rather than clone it under its shard's lock
+// (its Share method; see keyspace.Sharer). Below it a clone takes a few
+// tens of microseconds at most, which the snapshot pays once, instead of
+// the first writer of the collection during the snapshot.
+const ShareMin = 64 << 10
+
 // Limits are the encoding thresholds Redis reads from its configuration:
 // a collection keeps its compact encoding (listpack or intset) while it
 // stays within them, and converts for good past them. The zero value is

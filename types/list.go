@@ -1099,6 +1099,11 @@ func (l *List) Clone() any {
 	return nl
 }
 
+// Share reports whether a snapshot may read l in place (see
+// keyspace.Sharer): when it is large (reads of a list change nothing in
+// it).
+func (l *List) Share() bool { return l.MemUsage() >= ShareMin }
+
 // Check verifies the list's invariants: element counts, framing in both
 // directions, listpack size accounting, the encoding rule and the memory
 // count. It is meant for tests.

@@ -362,6 +362,11 @@ func (s *Set) Clone() any {
 	return c
 }
 
+// Share reports whether a snapshot may read s in place (see
+// keyspace.Sharer): when it is large (reads of a set change nothing in
+// it, in every encoding).
+func (s *Set) Share() bool { return s.MemUsage() >= ShareMin }
+
 // setOverhead approximates the Set struct and its box in the keyspace.
 const setOverhead = int(unsafe.Sizeof(Set{})) + 16
 

@@ -775,6 +775,11 @@ func (z *ZSet) Clone() any {
 	return &ZSet{lp: packClone(z.lp)}
 }
 
+// Share reports whether a snapshot may read z in place (see
+// keyspace.Sharer): only the general layout, whose reads change nothing
+// (reading a compact set marks its buffer exposed), and only when large.
+func (z *ZSet) Share() bool { return z.full != nil && z.full.MemUsage() >= ShareMin }
+
 const zsetHeaderSize = int(unsafe.Sizeof(ZSet{}))
 
 // MemUsage returns an estimate of the Go heap bytes the set holds.

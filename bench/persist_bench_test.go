@@ -104,7 +104,8 @@ func BenchmarkSnapshot_1M(b *testing.B) {
 // saveStall runs write(j) for j = 0, 1, ... in a loop on its own
 // goroutine while s saves a snapshot, and reports the longest a write
 // took during the save (max-stall-ms), and for scale the longest over
-// 500 ms just before it (idle-max-stall-ms), and the save's duration.
+// 500 ms just before it (idle-max-stall-ms), the save's duration and the
+// garbage-collection cycles that ran during it.
 func saveStall(b *testing.B, s *embedis.Store, write func(j int)) {
 	for i := 0; i < b.N; i++ {
 		var stop atomic.Bool
@@ -125,16 +126,19 @@ func saveStall(b *testing.B, s *embedis.Store, write func(j int)) {
 		}()
 		time.Sleep(500 * time.Millisecond)
 		phase.Store(1)
+		gc0 := gcCycles()
 		t0 := time.Now()
 		if err := s.Save(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		took := time.Since(t0)
+		gcs := gcCycles() - gc0
 		stop.Store(true)
 		wg.Wait()
 		b.ReportMetric(float64(worst[1].Load())/1e6, "max-stall-ms")
 		b.ReportMetric(float64(worst[0].Load())/1e6, "idle-max-stall-ms")
 		b.ReportMetric(float64(took.Milliseconds()), "save-ms")
+		b.ReportMetric(float64(gcs), "gc-cycles-in-save")
 	}
 }
 

@@ -33,8 +33,14 @@ func lookupKindWrite(c *keyspace.Ctx, db int, key string, k keyspace.Kind) (*key
 	return e, nil
 }
 
-// objOf returns the value structure of a collection entry.
+// objOf returns the value structure of a collection entry, to change.
 func objOf[T any](e *keyspace.Entry) T { return e.Obj().(T) }
+
+// objView returns the value structure of a collection entry for reading
+// only (keyspace.Entry.ObjView): the read helpers of lists, sets and
+// sorted sets use it, whose callers are read-only commands, so that
+// reading a large collection while a snapshot reads it does not clone it.
+func objView[T any](e *keyspace.Entry) T { return e.ObjView().(T) }
 
 // getOrCreate returns key's value of kind k for writing, creating it with
 // mk when the key is missing (created reports that). The new key exists

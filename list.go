@@ -54,13 +54,14 @@ var (
 // core operations, shared by the command handlers and the typed API. The
 // shards of every key involved are locked by the caller.
 
-// lookupList finds key's list for reading: nil when the key is missing.
+// lookupList finds key's list for reading only: nil when the key is
+// missing.
 func lookupList(c *keyspace.Ctx, db int, key string) (*types.List, error) {
 	e, err := lookupKind(c, db, key, keyspace.KindList)
 	if e == nil {
 		return nil, err
 	}
-	return objOf[*types.List](e), nil
+	return objView[*types.List](e), nil
 }
 
 // lookupListWrite finds key's list for writing: nil when the key is missing.

@@ -32,13 +32,13 @@ const maxRandCount = 1<<31 - 1
 // spopBatch is how many members one journaled SREM carries (Redis: 1024).
 const spopBatch = 1024
 
-// setRead finds a set for reading: nil when the key is missing.
+// setRead finds a set for reading only: nil when the key is missing.
 func setRead(c *keyspace.Ctx, db int, key string) (*types.Set, error) {
 	e, err := lookupKind(c, db, key, keyspace.KindSet)
 	if e == nil {
 		return nil, err
 	}
-	return objOf[*types.Set](e), nil
+	return objView[*types.Set](e), nil
 }
 
 // setWrite finds a set for writing: nil when the key is missing.

@@ -51,8 +51,9 @@ func mustDo(t *testing.T, s *Store, args ...any) Value {
 // every type, which a snapshot reads in place instead of cloning under
 // its shard's lock, and changes all of them while the snapshot is being
 // collected: the snapshot holds their contents at its instant, and the
-// store the changes. Under -race it also shows that nothing the snapshot
-// reads is written by the writers (they write clones).
+// store the changes. Reads do not clone what the snapshot shares. Under
+// -race it also shows that nothing the snapshot reads is written by the
+// writers (they write clones) or the readers.
 func TestSnapshot_LargeCollectionsReadInPlace(t *testing.T) {
 	s := MustOpen(&Options{Shards: 4})
 	defer s.Close()
@@ -94,15 +95,51 @@ func TestSnapshot_LargeCollectionsReadInPlace(t *testing.T) {
 		mustDo(t, s, "XCLAIM", "x", "g", "c3", "0", "0-1")
 		mustDo(t, s, "XTRIM", "x", "MINID", "0-1")
 	}
+	read := func(r int) {
+		rs := strconv.Itoa(r % n)
+		mustDo(t, s, "LRANGE", "l", "0", "10")
+		mustDo(t, s, "LINDEX", "l", rs)
+		mustDo(t, s, "LPOS", "l", "element-"+rs)
+		mustDo(t, s, "SISMEMBER", "s", "member-"+rs)
+		mustDo(t, s, "SRANDMEMBER", "s", "-5")
+		mustDo(t, s, "SSCAN", "s", "0")
+		mustDo(t, s, "SINTER", "s", "s")
+		mustDo(t, s, "ZRANGE", "z", "0", "10")
+		mustDo(t, s, "ZRANGEBYSCORE", "z", "10", "20")
+		mustDo(t, s, "ZSCORE", "z", "member-"+rs)
+		mustDo(t, s, "ZRANK", "z", "member-"+rs)
+		mustDo(t, s, "ZRANDMEMBER", "z", "3")
+		mustDo(t, s, "ZSCAN", "z", "0")
+	}
+	views := func() []any {
+		var out []any
+		for _, k := range []string{"l", "s", "z"} {
+			c.Lock(k)
+			out = append(out, c.Peek(0, k).ObjView())
+			c.Unlock()
+		}
+		return out
+	}
 	snap := s.ks.BeginSnapshot(nil)
-	change(0) // copies the shards, then changes every collection
+	v0 := views() // copies the shards
+	read(0)
+	for i, v := range views() {
+		assert.Same(t, v0[i], v, "a read cloned a collection the snapshot shares")
+	}
+	change(0) // changes every collection
 	var stop atomic.Bool
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		for r := 1; !stop.Load(); r++ {
 			change(r)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for r := 1; !stop.Load(); r++ {
+			read(r)
 		}
 	}()
 	got := renderSnapshot(t, snap)

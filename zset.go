@@ -94,14 +94,14 @@ func (f zaddFlags) args(out []string) []string {
 	return out
 }
 
-// zsetRead returns key's sorted set for reading, nil when the key is
+// zsetRead returns key's sorted set for reading only, nil when the key is
 // missing.
 func zsetRead(c *keyspace.Ctx, db int, key string) (*types.ZSet, error) {
 	e, err := lookupKind(c, db, key, keyspace.KindZSet)
 	if e == nil || err != nil {
 		return nil, err
 	}
-	return objOf[*types.ZSet](e), nil
+	return objView[*types.ZSet](e), nil
 }
 
 // zsetWrite returns key's entry and sorted set for writing.

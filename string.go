@@ -172,6 +172,15 @@ func (d *DB) SetGet(key, value string, args *SetArgs) (string, error) {
 
 // Get returns the string at key (GET), or Nil.
 func (d *DB) Get(key string) (string, error) {
+	switch v, st := d.s.ks.ReadStr(d.idx, key); st {
+	case keyspace.ReadFound:
+		return v, nil
+	case keyspace.ReadAbsent:
+		return "", Nil
+	case keyspace.ReadWrongType:
+		return "", ErrWrongType
+	}
+	// the read has effects to deliver (an expired key, keymiss events)
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	e, err := getOp(&c, d.idx, key)

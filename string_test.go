@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +228,29 @@ func TestTyped_StringAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "def", got)
 	assert.Equal(t, 0, s.Exists("str"))
+}
+
+func TestTyped_Get_DeliversExpiryAndKeymiss(t *testing.T) {
+	s, clk := openTest(t)
+	_, err := s.Set("k", "v", &SetArgs{TTL: time.Second})
+	require.NoError(t, err)
+	_, err = s.RPush("list", "a")
+	require.NoError(t, err)
+	_, err = s.Get("list")
+	assert.ErrorIs(t, err, ErrWrongType)
+	require.NoError(t, s.ConfigSet("notify-keyspace-events", "Kxm"))
+	sub := s.PSubscribe(context.Background(), "__keyspace@0__:*")
+	defer sub.Close()
+
+	clk.Advance(time.Second + time.Millisecond)
+	_, err = s.Get("k")
+	assert.ErrorIs(t, err, Nil)
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:k", Payload: "expired"}, recv(t, sub))
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:k", Payload: "keymiss"}, recv(t, sub))
+	assert.Equal(t, int64(1), s.Keyspace().Stats.ExpiredKeys.Load(), "the typed GET deleted the expired key")
+	_, err = s.Get("missing")
+	assert.ErrorIs(t, err, Nil)
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:missing", Payload: "keymiss"}, recv(t, sub))
+	assert.Equal(t, int64(1), s.Keyspace().KeyspaceHits())
+	assert.Equal(t, int64(2), s.Keyspace().KeyspaceMisses())
 }

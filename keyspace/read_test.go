@@ -1,8 +1,10 @@
 package keyspace
 
 import (
+	"strconv"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,4 +106,15 @@ func TestReadStr_WaitsOutAnExclusiveSection(t *testing.T) {
 	c.EndExclusive()
 	c.Finish()
 	assert.Equal(t, "new", <-got)
+}
+
+func TestNewPage_EntriesStartOnACacheLine(t *testing.T) {
+	var tb table
+	for i := range 16 * pageSize {
+		tb.insert(uint32(i), strconv.Itoa(i)).SetStr("v")
+	}
+	for _, p := range tb.pages {
+		assert.Zero(t, uintptr(unsafe.Pointer(p))%64,
+			"the Go allocator's object header is no longer 8 bytes: pageBlock's pad needs adjusting")
+	}
 }

@@ -161,9 +161,6 @@ func (c *Ctx) hashOf(key string) uint64 {
 
 func (c *Ctx) shardFor(key string) (*shard, uint64) {
 	h := c.hashOf(key)
-	if c.ks.shardBits == 0 {
-		return &c.ks.shards[0], h
-	}
 	return &c.ks.shards[c.ks.shardOf(h)], h
 }
 
@@ -177,12 +174,7 @@ func (c *Ctx) Lock(keys ...string) {
 	case 0:
 		return
 	case 1:
-		_, h := c.shardFor(keys[0])
-		i := 0
-		if c.ks.shardBits > 0 {
-			i = c.ks.shardOf(h)
-		}
-		c.LockShard(i)
+		c.LockShard(c.ks.shardOf(c.hashOf(keys[0])))
 		return
 	}
 	c.heldN = c.heldN[:0]
@@ -351,10 +343,7 @@ func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 		return c.LookupWrite(db, key)
 	}
 	h := c.ks.hash(key)
-	i := 0
-	if c.ks.shardBits > 0 {
-		i = c.ks.shardOf(h)
-	}
+	i := c.ks.shardOf(h)
 	c.LockShard(i)
 	e := c.peek(db, &c.ks.shards[i], uint32(h), key)
 	if e != nil && !c.NoTouch {

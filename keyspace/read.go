@@ -35,10 +35,7 @@ const (
 // first.
 func (ks *Keyspace) ReadStr(db int, key string) (string, ReadStatus) {
 	h := ks.hash(key)
-	i := 0
-	if ks.shardBits > 0 {
-		i = ks.shardOf(h)
-	}
+	i := ks.shardOf(h)
 	ks.lockShardFor(i, true)
 	sh := &ks.shards[i]
 	var e *Entry

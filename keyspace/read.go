@@ -36,8 +36,13 @@ const (
 func (ks *Keyspace) ReadStr(db int, key string) (string, ReadStatus) {
 	h := ks.hash(key)
 	i := ks.shardOf(h)
-	ks.lockShardFor(i, true)
 	sh := &ks.shards[i]
+	sh.mu.Lock()
+	if ks.excl.Load() || ks.snap.Load() != nil {
+		// lockShardFor waits out the exclusive section, copies the shard
+		sh.mu.Unlock()
+		ks.lockShardFor(i, true)
+	}
 	var e *Entry
 	if t := sh.dbs[db]; t != nil {
 		e = t.find(uint32(h), key)

@@ -44,6 +44,12 @@ func setOp(c *keyspace.Ctx, db int, key, val string, sp setSpec) (old string, ha
 	} else {
 		e = c.LookupWrite(db, key)
 	}
+	return setFound(c, db, key, e, val, sp, old, hadOld)
+}
+
+// setFound is setOp once the key has been looked up: e is its entry (nil
+// when absent), old and hadOld what a GET flag read.
+func setFound(c *keyspace.Ctx, db int, key string, e *keyspace.Entry, val string, sp setSpec, old string, hadOld bool) (string, bool, bool, error) {
 	if (sp.nx && e != nil) || (sp.xx && e == nil) {
 		return old, hadOld, false, nil
 	}
@@ -139,8 +145,9 @@ func (d *DB) Set(key, value string, args *SetArgs) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	c.Lock(key)
-	_, _, did, err := setOp(&c, d.idx, key, value, sp)
+	// lock and look up with one hash of the key (setOp's LookupWrite)
+	e := c.LockLookupWrite(d.idx, key)
+	_, _, did, err := setFound(&c, d.idx, key, e, value, sp, "", false)
 	done(&c)
 	return did, err
 }
@@ -172,6 +179,15 @@ func (d *DB) SetGet(key, value string, args *SetArgs) (string, error) {
 
 // Get returns the string at key (GET), or Nil.
 func (d *DB) Get(key string) (string, error) {
+	switch v, st := d.s.ks.ReadStr(d.idx, key); st {
+	case keyspace.ReadFound:
+		return v, nil
+	case keyspace.ReadAbsent:
+		return "", Nil
+	case keyspace.ReadWrongType:
+		return "", ErrWrongType
+	}
+	// the read has effects to deliver (an expired key, keymiss events)
 	var c keyspace.Ctx
 	d.unit(&c, key)
 	e, err := getOp(&c, d.idx, key)

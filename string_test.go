@@ -1,6 +1,7 @@
 package embedis
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +228,70 @@ func TestTyped_StringAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "def", got)
 	assert.Equal(t, 0, s.Exists("str"))
+}
+
+func TestTyped_Get_DeliversExpiryAndKeymiss(t *testing.T) {
+	s, clk := openTest(t)
+	_, err := s.Set("k", "v", &SetArgs{TTL: time.Second})
+	require.NoError(t, err)
+	_, err = s.RPush("list", "a")
+	require.NoError(t, err)
+	_, err = s.Get("list")
+	assert.ErrorIs(t, err, ErrWrongType)
+	require.NoError(t, s.ConfigSet("notify-keyspace-events", "Kxm"))
+	sub := s.PSubscribe(context.Background(), "__keyspace@0__:*")
+	defer sub.Close()
+
+	clk.Advance(time.Second + time.Millisecond)
+	_, err = s.Get("k")
+	assert.ErrorIs(t, err, Nil)
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:k", Payload: "expired"}, recv(t, sub))
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:k", Payload: "keymiss"}, recv(t, sub))
+	assert.Equal(t, int64(1), s.Keyspace().Stats.ExpiredKeys.Load(), "the typed GET deleted the expired key")
+	_, err = s.Get("missing")
+	assert.ErrorIs(t, err, Nil)
+	assert.Equal(t, Message{Pattern: "__keyspace@0__:*", Channel: "__keyspace@0__:missing", Payload: "keymiss"}, recv(t, sub))
+	assert.Equal(t, int64(1), s.Keyspace().KeyspaceHits())
+	assert.Equal(t, int64(2), s.Keyspace().KeyspaceMisses())
+}
+
+func TestTyped_Set_TouchesWatchersAndKeepsFlags(t *testing.T) {
+	s, _ := openTest(t)
+	sess := s.NewSession()
+	do(t, sess, "WATCH", "k")
+	ok, err := s.Set("k", "v1", nil) // created
+	require.NoError(t, err)
+	assert.True(t, ok)
+	do(t, sess, "MULTI")
+	do(t, sess, "GET", "k")
+	assert.Equal(t, "*-1\r\n", do(t, sess, "EXEC"), "a typed SET of a new key dirties its watchers")
+	do(t, sess, "WATCH", "k")
+	_, err = s.Set("k", "v2", nil) // overwritten
+	require.NoError(t, err)
+	do(t, sess, "MULTI")
+	do(t, sess, "GET", "k")
+	assert.Equal(t, "*-1\r\n", do(t, sess, "EXEC"), "a typed SET of an existing key dirties its watchers")
+
+	ok, err = s.Set("k", "nx", &SetArgs{NX: true})
+	require.NoError(t, err)
+	assert.False(t, ok)
+	ok, err = s.Set("absent", "xx", &SetArgs{XX: true})
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Equal(t, 0, s.Exists("absent"))
+	_, err = s.Set("k", "v3", &SetArgs{TTL: time.Minute})
+	require.NoError(t, err)
+	_, err = s.Set("k", "v4", &SetArgs{KeepTTL: true})
+	require.NoError(t, err)
+	ttl, err := s.TTL("k")
+	require.NoError(t, err)
+	assert.Equal(t, time.Minute, ttl)
+	_, err = s.Set("k", "v5", nil)
+	require.NoError(t, err)
+	ttl, err = s.TTL("k")
+	require.NoError(t, err)
+	assert.Equal(t, time.Duration(-1), ttl, "a plain SET drops the expiry")
+	v, err := s.Get("k")
+	require.NoError(t, err)
+	assert.Equal(t, "v5", v)
 }

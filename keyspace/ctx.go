@@ -164,10 +164,7 @@ func (c *Ctx) hashOf(key string) uint64 {
 // see lockExclusive), as taking its lock would.
 func (c *Ctx) shardFor(key string) (*shard, uint64) {
 	h := c.hashOf(key)
-	i := 0
-	if c.ks.shardBits > 0 {
-		i = c.ks.shardOf(h)
-	}
+	i := c.ks.shardOf(h)
 	if c.excl {
 		c.ks.copyForWrite(i)
 	}
@@ -184,12 +181,7 @@ func (c *Ctx) Lock(keys ...string) {
 	case 0:
 		return
 	case 1:
-		_, h := c.shardFor(keys[0])
-		i := 0
-		if c.ks.shardBits > 0 {
-			i = c.ks.shardOf(h)
-		}
-		c.LockShard(i)
+		c.LockShard(c.ks.shardOf(c.hashOf(keys[0])))
 		return
 	}
 	c.heldN = c.heldN[:0]
@@ -361,10 +353,7 @@ func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 		return c.LookupWrite(db, key)
 	}
 	h := c.ks.hash(key)
-	i := 0
-	if c.ks.shardBits > 0 {
-		i = c.ks.shardOf(h)
-	}
+	i := c.ks.shardOf(h)
 	c.LockShard(i)
 	e := c.peek(db, &c.ks.shards[i], uint32(h), key)
 	if e != nil && !c.NoTouch {

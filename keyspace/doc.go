@@ -21,6 +21,11 @@
 // collected while locks are held and delivered by Finish after they are
 // released.
 //
+// The one exception is ReadStr, the typed API's GET: a read that has no
+// effect to deliver (the key is alive or absent, and keymiss events are
+// off) needs no unit, so it locks the shard, looks, and unlocks, and
+// leaves every other case to a unit.
+//
 // # Concurrency
 //
 // A Keyspace is safe for concurrent use. The lock order is:

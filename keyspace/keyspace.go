@@ -50,6 +50,7 @@ type dbKey struct {
 type Keyspace struct {
 	shards    []shard
 	shardBits uint
+	shardSh   uint // 64 - shardBits: the shift that leaves a hash's shard bits
 	seed      maphash.Seed
 	clock     Clock
 	sysClock  bool         // clock is SystemClock: Now uses wallOff
@@ -171,6 +172,7 @@ func New(cfg Config) *Keyspace {
 	ks := &Keyspace{
 		shards:    make([]shard, 1<<bits),
 		shardBits: bits,
+		shardSh:   64 - bits,
 		seed:      maphash.MakeSeed(),
 		clock:     cfg.Clock,
 		dbs:       cfg.Databases,
@@ -260,8 +262,10 @@ func (ks *Keyspace) LRUClock() uint32 { return ks.lruClock.Load() }
 
 func (ks *Keyspace) hash(key string) uint64 { return maphash.String(ks.seed, key) }
 
+// shardOf returns the shard of a key whose hash is h: its top shardBits
+// bits (none, so shard 0, when there is one shard: a shift by 64 gives 0).
 func (ks *Keyspace) shardOf(h uint64) int {
-	return int(h >> (64 - ks.shardBits) & (1<<ks.shardBits - 1))
+	return int(h >> ks.shardSh)
 }
 
 // ShardOf returns the index of the shard that holds key.

@@ -28,6 +28,21 @@ const (
 
 type page [pageSize]Entry
 
+// pageBlock is how a page is allocated. Go puts an 8-byte header (the
+// object's type) in front of heap objects of more than 512 bytes that
+// hold pointers, so a bare page would start 8 bytes into its 64-byte
+// aligned block, and three of every four 48-byte entries would straddle
+// two cache lines (measured: 1.75 lines read per GET). The pad moves the
+// entries to the block's next cache-line boundary, where only half do.
+// It costs nothing: a bare page with its header already takes the
+// 3200-byte size class, and so does a padded one.
+type pageBlock struct {
+	_ [64 - 8]byte
+	p page
+}
+
+func newPage() *page { return &new(pageBlock).p }
+
 // slot returns the entry in slot i. The address is computed without
 // dereferencing the page: Go's nil check of &page[j] would read the
 // page's first bytes, a cache line of its own, and a lookup in a large
@@ -69,7 +84,7 @@ func (t *table) insert(h uint32, key string) *Entry {
 	} else {
 		s = t.next
 		if s&pageMask == 0 {
-			t.pages = append(t.pages, new(page))
+			t.pages = append(t.pages, newPage())
 		}
 		t.next++
 	}

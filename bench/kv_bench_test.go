@@ -3,6 +3,7 @@ package bench
 import (
 	"math/rand"
 	"runtime"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -304,4 +305,96 @@ func BenchmarkHeapPerKey_1M_TTL(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkKVPaired measures the parallel 90/10 workloads for the floor,
+// embedis, otter and ristretto in alternation: each of b.N rounds runs a
+// phase of pairedPhase operations on every store in turn (the order
+// rotating each round), with one goroutine per processor. On a shared
+// machine, whose speed can change twofold from one second to the next,
+// separate benchmarks for each store see different machines; here every
+// store sees the same noise within a round, and the reported ratios are
+// the medians over the rounds of the ratios within each round
+// (embedis/floor: embedis's time over the floor's; otter/embedis and
+// ristretto/embedis: how many times faster embedis was). The per-store
+// ns/op are over all rounds. Run with e.g. -benchtime 20x.
+func BenchmarkKVPaired(b *testing.B) {
+	const pairedPhase = 200_000
+	names := []string{"floor", "embedis", "otter", "ristretto"}
+	for _, wl := range workloads() {
+		b.Run(wl.name+"/90r10w", func(b *testing.B) {
+			stores := make([]kv, len(names))
+			for i, name := range names {
+				for _, p := range peers {
+					if p.name == name {
+						stores[i] = p.mk(len(wl.keys))
+					}
+				}
+				defer stores[i].Close()
+				for _, k := range wl.keys {
+					stores[i].Set(k, value16)
+				}
+				if rc, ok := stores[i].(ristrettoKV); ok {
+					rc.c.Wait()
+				}
+			}
+			mask := len(wl.order) - 1
+			workers := runtime.GOMAXPROCS(0)
+			phase := func(c kv, round int) time.Duration {
+				var wg sync.WaitGroup
+				t0 := time.Now()
+				for w := 0; w < workers; w++ {
+					wg.Add(1)
+					go func(w int) {
+						defer wg.Done()
+						i := (round*workers + w) * 7919
+						for n := 0; n < pairedPhase/workers; n++ {
+							k := wl.keys[wl.order[i&mask]]
+							if i%10 < 9 {
+								c.Get(k)
+							} else {
+								c.Set(k, value16)
+							}
+							i++
+						}
+					}(w)
+				}
+				wg.Wait()
+				return time.Since(t0)
+			}
+			total := make([]time.Duration, len(names))
+			ratios := make([][]float64, 3) // embedis/floor, otter/embedis, ristretto/embedis
+			b.ResetTimer()
+			for r := 0; r < b.N; r++ {
+				took := make([]time.Duration, len(names))
+				for j := range names {
+					i := (j + r) % len(names)
+					took[i] = phase(stores[i], r)
+					total[i] += took[i]
+				}
+				ratios[0] = append(ratios[0], float64(took[1])/float64(took[0]))
+				ratios[1] = append(ratios[1], float64(took[2])/float64(took[1]))
+				ratios[2] = append(ratios[2], float64(took[3])/float64(took[1]))
+			}
+			b.StopTimer()
+			ops := float64(b.N) * float64(pairedPhase/workers*workers)
+			for i, name := range names {
+				b.ReportMetric(float64(total[i].Nanoseconds())/ops, name+"-ns/op")
+			}
+			b.ReportMetric(median(ratios[0]), "embedis/floor")
+			b.ReportMetric(median(ratios[1]), "otter/embedis")
+			b.ReportMetric(median(ratios[2]), "ristretto/embedis")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// median returns the median of xs (which it sorts).
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }

@@ -120,10 +120,12 @@ var _ resp.ReplyWriter = (*errorWriter)(nil)
 
 // collectionEncoders turn a collection value into the commands that
 // rebuild it (used by snapshots and by log rewrites). Each family
-// registers its own.
+// registers its own. emit must not keep args (encoders reuse them); it
+// is done with them when it returns.
 var collectionEncoders = map[keyspace.Kind]func(key string, v any, emit func(args ...string)){}
 
-// entryCommands emits the commands that rebuild one snapshot entry.
+// entryCommands emits the commands that rebuild one snapshot entry. emit
+// must not keep args.
 func entryCommands(e *keyspace.SnapEntry, emit func(args ...string)) error {
 	if e.Kind == keyspace.KindString {
 		emit("SET", e.Key, e.Str)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -159,6 +160,47 @@ func TestPersistence_SnapshotRoundTrip(t *testing.T) {
 	defer r.Close()
 	assert.Equal(t, want, digest(t, r))
 	assert.WithinDuration(t, time.Now(), r.LastSave(), 5*time.Second)
+}
+
+// TestPersistence_SnapshotLargeCollections round-trips collections whose
+// encoding exceeds a block (each then gets a block of its own), in a
+// database other than 0 and between small keys, and a stream and list
+// large enough to span several encoder batches.
+func TestPersistence_SnapshotLargeCollections(t *testing.T) {
+	d := t.TempDir()
+	s, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	populate(t, s)
+	db := s.Select(3)
+	_, err = db.Set("before", "x", nil)
+	require.NoError(t, err)
+	fv := make([]string, 0, 2*60_000)
+	for i := 0; i < 60_000; i++ {
+		fv = append(fv, "field:"+strconv.Itoa(i), strings.Repeat("v", 20))
+	}
+	_, err = db.HSet("bighash", fv...)
+	require.NoError(t, err)
+	for i := 0; i < 20_000; i++ {
+		_, err = db.ZAdd("bigzset", nil, Z{Score: float64(i) / 3, Member: "member:" + strconv.Itoa(i)})
+		require.NoError(t, err)
+		_, err = db.RPush("biglist", "element:"+strconv.Itoa(i))
+		require.NoError(t, err)
+		_, err = db.Do(bg, "XADD", "bigstream", "*", "f", strconv.Itoa(i))
+		require.NoError(t, err)
+	}
+	_, err = db.Set("after", "y", nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Save(context.Background()))
+	want := digest(t, s)
+	require.NoError(t, s.Close())
+
+	r, err := Open(&Options{Dir: d})
+	require.NoError(t, err)
+	defer r.Close()
+	assert.Equal(t, want, digest(t, r))
+	n, err := r.Select(3).HLen("bighash")
+	require.NoError(t, err)
+	assert.Equal(t, 60_000, n)
 }
 
 func TestPersistence_CorruptSnapshotIsRefused(t *testing.T) {

@@ -32,8 +32,10 @@ func encodeStream(key string, v any, emit func(args ...string)) {
 		// create an empty stream whose last ID is right
 		emit("XADD", key, "MAXLEN", "0", st.LastID().String(), "x", "y")
 	} else {
+		args := []string{"XADD", key}
 		st.Range(stream.MinID, stream.MaxID, false, func(id stream.ID, kv []string) bool {
-			emit(append([]string{"XADD", key, id.String()}, kv...)...)
+			args = append(append(args[:2], id.String()), kv...) // emit keeps nothing
+			emit(args...)
 			return true
 		})
 	}
@@ -60,7 +62,7 @@ func encodeZSet(key string, v any, emit func(args ...string)) {
 		args = append(args, rconv.DoubleString(m.Score), m.Member)
 		if len(args) >= 2+2*encodeBatch {
 			emit(args...)
-			args = []string{"ZADD", key}
+			args = args[:2] // emit keeps nothing
 		}
 		return true
 	})
@@ -84,7 +86,7 @@ func encodeHash(key string, v any, emit func(args ...string)) {
 		}
 		if len(args) >= 2+2*encodeBatch {
 			emit(args...)
-			args = []string{"HSET", key}
+			args = args[:2] // emit keeps nothing
 		}
 		return true
 	})
@@ -104,9 +106,14 @@ func encodeHash(key string, v any, emit func(args ...string)) {
 
 func encodeList(key string, v any, emit func(args ...string)) {
 	l := v.(*types.List)
+	args := []string{"RPUSH", key}
 	for start := 0; start < l.Len(); start += encodeBatch {
-		elems := l.Range(start, start+encodeBatch-1)
-		emit(append([]string{"RPUSH", key}, elems...)...)
+		args = args[:2] // emit keeps nothing
+		l.Each(start, min(start+encodeBatch, l.Len())-1, func(b []byte) bool {
+			args = append(args, string(b))
+			return true
+		})
+		emit(args...)
 	}
 }
 
@@ -117,7 +124,7 @@ func encodeSet(key string, v any, emit func(args ...string)) {
 		args = append(args, m)
 		if len(args) >= 2+encodeBatch {
 			emit(args...)
-			args = []string{"SADD", key}
+			args = args[:2] // emit keeps nothing
 		}
 		return true
 	})

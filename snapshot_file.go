@@ -57,15 +57,97 @@ type snapWriter struct {
 	enc  *msgpack.Encoder // writes records into blk
 	db   int              // database of the block's last record
 	keys uint64
-	cmds [][]string // a collection's commands
 	err  error
+
+	// A collection's commands are encoded as they are emitted into col
+	// (by colEnc; ncmds counts them), not kept as strings until the
+	// end: for a large collection those made enough garbage to start a
+	// collection cycle during the save, which on a small machine stalls
+	// the writers.
+	col    chunkBuf
+	colEnc *msgpack.Encoder
+	ncmds  int
+	colErr error
+}
+
+// chunkBuf is a write buffer made of fixed-size chunks that are kept and
+// reused when it is reset: growing to a large collection's encoding
+// allocates that size once, where a doubling buffer would allocate twice
+// it in garbage.
+type chunkBuf struct {
+	chunks [][]byte // full or partly filled; len(chunk) is its content
+	used   int      // chunks in use (the last one partly filled)
+	n      int      // bytes held
+}
+
+const chunkBufSize = 256 << 10
+
+func (b *chunkBuf) Reset() {
+	for i := range b.used {
+		b.chunks[i] = b.chunks[i][:0]
+	}
+	b.used, b.n = 0, 0
+}
+
+// Len returns the bytes held.
+func (b *chunkBuf) Len() int { return b.n }
+
+// last returns the chunk being filled, starting another when it is full.
+func (b *chunkBuf) last() *[]byte {
+	if b.used == 0 || len(b.chunks[b.used-1]) == chunkBufSize {
+		if b.used == len(b.chunks) {
+			b.chunks = append(b.chunks, make([]byte, 0, chunkBufSize))
+		}
+		b.used++
+	}
+	return &b.chunks[b.used-1]
+}
+
+func (b *chunkBuf) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		c := b.last()
+		k := copy((*c)[len(*c):chunkBufSize], p)
+		*c = (*c)[:len(*c)+k]
+		p = p[k:]
+	}
+	b.n += n
+	return n, nil
+}
+
+func (b *chunkBuf) WriteByte(c byte) error {
+	l := b.last()
+	*l = append(*l, c)
+	b.n++
+	return nil
+}
+
+// each calls fn with each chunk's content in order.
+func (b *chunkBuf) each(fn func([]byte)) {
+	for _, c := range b.chunks[:b.used] {
+		fn(c)
+	}
 }
 
 func newSnapWriter(w *bufio.Writer) *snapWriter {
 	sw := &snapWriter{w: w}
 	sw.blk.Grow(snapBlock + snapBlock/8)
 	sw.enc = msgpack.NewEncoder(&sw.blk)
+	sw.colEnc = msgpack.NewEncoder(&sw.col)
 	return sw
+}
+
+// emitCol encodes one of a collection's commands into sw.col.
+func (sw *snapWriter) emitCol(args ...string) {
+	sw.ncmds++
+	if err := sw.colEnc.EncodeArrayLen(len(args)); err != nil && sw.colErr == nil {
+		sw.colErr = err
+	}
+	for _, a := range args {
+		if err := sw.colEnc.EncodeString(a); err != nil && sw.colErr == nil {
+			sw.colErr = err
+		}
+	}
 }
 
 func (sw *snapWriter) write(b []byte) {
@@ -92,14 +174,20 @@ func (sw *snapWriter) endBlock() {
 // entry encodes one snapshot entry.
 func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
 	if e.Kind != keyspace.KindString {
-		sw.cmds = sw.cmds[:0]
+		sw.col.Reset()
+		sw.ncmds, sw.colErr = 0, nil
 		noTTL := *e
 		noTTL.ExpireAt = 0
-		err := entryCommands(&noTTL, func(args ...string) {
-			sw.cmds = append(sw.cmds, args)
-		})
-		if err != nil {
+		if err := entryCommands(&noTTL, sw.emitCol); err != nil {
 			return err
+		}
+		if sw.colErr != nil {
+			return sw.colErr
+		}
+		if sw.col.Len() >= snapBlock {
+			// A large collection gets a block of its own, written
+			// straight from col rather than copied into blk.
+			sw.endBlock()
 		}
 	}
 	enc := sw.enc
@@ -122,18 +210,25 @@ func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
 	if e.Kind == keyspace.KindString {
 		try(enc.EncodeString(e.Str))
 	} else {
-		try(enc.EncodeArrayLen(len(sw.cmds)))
-		for _, args := range sw.cmds {
-			try(enc.EncodeArrayLen(len(args)))
-			for _, a := range args {
-				try(enc.EncodeString(a))
-			}
-		}
+		try(enc.EncodeArrayLen(sw.ncmds))
 	}
 	if err != nil {
 		return err
 	}
 	sw.keys++
+	if e.Kind != keyspace.KindString {
+		if sw.col.Len() >= snapBlock {
+			var hdr [4]byte
+			binary.LittleEndian.PutUint32(hdr[:], uint32(sw.blk.Len()+sw.col.Len()))
+			sw.write(hdr[:])
+			sw.write(sw.blk.Bytes())
+			sw.col.each(sw.write)
+			sw.blk.Reset()
+			sw.db = 0
+			return sw.err
+		}
+		sw.col.each(func(c []byte) { sw.blk.Write(c) })
+	}
 	if sw.blk.Len() >= snapBlock {
 		sw.endBlock()
 	}

@@ -304,17 +304,20 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 		if buf[st.pos] != '*' {
 			return r.parseInline(st, dry)
 		}
-		i := cIndex(buf[st.pos:], '\r')
-		if i < 0 {
-			if len(buf)-st.pos > r.maxInlineLen() {
-				return needMore, protoErr(msgTooBigMbulkCount)
+		n, i, ok := quickHeader(buf[st.pos:])
+		if !ok {
+			i = cIndex(buf[st.pos:], '\r')
+			if i < 0 {
+				if len(buf)-st.pos > r.maxInlineLen() {
+					return needMore, protoErr(msgTooBigMbulkCount)
+				}
+				return needMore, nil
 			}
-			return needMore, nil
+			if i > len(buf)-st.pos-2 { // the byte after '\r' has not arrived
+				return needMore, nil
+			}
+			n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 		}
-		if i > len(buf)-st.pos-2 { // the byte after '\r' has not arrived
-			return needMore, nil
-		}
-		n, ok := parseLL(buf[st.pos+1 : st.pos+i])
 		if !ok || n > r.maxMultibulkLen() {
 			return needMore, protoErr(msgInvalidMultibulkLen)
 		}
@@ -330,20 +333,28 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 	}
 	for st.mbulk > 0 {
 		if st.bulklen < 0 {
-			i := cIndex(buf[st.pos:], '\r')
-			if i < 0 {
-				if len(buf)-st.pos > r.maxInlineLen() {
-					return needMore, protoErr(msgTooBigBulkCount)
+			var n int64
+			var i int
+			ok := false
+			if st.pos < len(buf) && buf[st.pos] == '$' {
+				n, i, ok = quickHeader(buf[st.pos:])
+			}
+			if !ok {
+				i = cIndex(buf[st.pos:], '\r')
+				if i < 0 {
+					if len(buf)-st.pos > r.maxInlineLen() {
+						return needMore, protoErr(msgTooBigBulkCount)
+					}
+					return needMore, nil
 				}
-				return needMore, nil
+				if i > len(buf)-st.pos-2 {
+					return needMore, nil
+				}
+				if buf[st.pos] != '$' {
+					return needMore, expectedDollar(buf[st.pos])
+				}
+				n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 			}
-			if i > len(buf)-st.pos-2 {
-				return needMore, nil
-			}
-			if buf[st.pos] != '$' {
-				return needMore, expectedDollar(buf[st.pos])
-			}
-			n, ok := parseLL(buf[st.pos+1 : st.pos+i])
 			if !ok || n < 0 || n > r.maxBulkLen() {
 				return needMore, protoErr(msgInvalidBulkLen)
 			}
@@ -571,6 +582,39 @@ func (r *Reader) shift(k int) {
 	if r.st.mbulk > 0 {
 		r.cur.cmdStart -= k
 	}
+}
+
+// quickHeader parses the common header line quickly: b starts with the
+// line's type byte ('*' or '$', not checked), then "0" or up to 18 digits
+// without a leading zero, then '\r' and at least one more byte. It returns
+// the number and the index of the '\r'. Any other line, complete or not,
+// gives ok false and is left to cIndex and parseLL, which then find exactly
+// what the general path would: the first '\r' follows only digits, so no
+// NUL comes before it, and such digits are what parseLL accepts.
+func quickHeader(b []byte) (n int64, i int, ok bool) {
+	if len(b) < 4 {
+		return 0, 0, false
+	}
+	c := b[1]
+	if c < '1' || c > '9' {
+		if c == '0' && b[2] == '\r' {
+			return 0, 2, true
+		}
+		return 0, 0, false
+	}
+	n = int64(c - '0')
+	// Stop one byte short of the end: the byte after '\r' must be there.
+	for i = 2; i < len(b)-1 && i < 19; i++ {
+		c = b[i]
+		if c == '\r' {
+			return n, i, true
+		}
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return 0, 0, false
 }
 
 // cIndex returns the index of the first c in b, or -1 if there is none or a

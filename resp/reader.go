@@ -331,6 +331,47 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 		st.mbulk, st.bulklen = n, -1
 		sink.begin(st.pos, n)
 	}
+	if st.bulklen < 0 && !st.inBig {
+		// The common case first, in locals: whole arguments already
+		// buffered behind plain headers. It stops at the first argument
+		// that is anything else (incomplete, big, over a limit, or a
+		// header quickHeader does not take), which the loop below then
+		// handles from its header on.
+		pos, left, spans := st.pos, st.mbulk, sink.spans
+		maxBulk := r.maxBulkLen()
+		if r.Unauthenticated {
+			maxBulk = min(maxBulk, UnauthMaxBulkLen)
+		}
+		// A header is '$', 1 to 9 digits without a leading zero (what
+		// quickHeader takes, shorter: the length fits an int anywhere),
+		// '\r' and one more byte.
+		for left > 0 && pos+3 < len(buf) && buf[pos] == '$' {
+			c := buf[pos+1]
+			if c < '1' || c > '9' {
+				break
+			}
+			n := int(c - '0')
+			j := pos + 2
+			for ; j < len(buf) && j < pos+10; j++ {
+				c = buf[j]
+				if c < '0' || c > '9' {
+					break
+				}
+				n = n*10 + int(c-'0')
+			}
+			if j+1 >= len(buf) || buf[j] != '\r' || int64(n) > maxBulk {
+				break
+			}
+			start := j + 2
+			if len(buf)-start < n+2 {
+				break
+			}
+			spans = append(spans, span{off: start - sink.cmdStart, n: n})
+			pos = start + n + 2
+			left--
+		}
+		st.pos, st.mbulk, sink.spans = pos, left, spans
+	}
 	for st.mbulk > 0 {
 		if st.bulklen < 0 {
 			var n int64

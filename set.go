@@ -69,7 +69,8 @@ func saddOp(c *keyspace.Ctx, db int, key string, members []string) (int, error) 
 	}
 	if e == nil {
 		s = types.NewSetFor(members[0], len(members))
-		c.Create(db, key).SetObj(keyspace.KindSet, s)
+		e = c.Create(db, key)
+		e.SetObj(keyspace.KindSet, s)
 	} else {
 		s.MaybeConvert(len(members))
 	}
@@ -80,7 +81,7 @@ func saddOp(c *keyspace.Ctx, db int, key string, members []string) (int, error) 
 		}
 	}
 	if added > 0 {
-		c.Touch(db, key)
+		c.TouchEntry(db, e)
 		c.Notify(db, keyspace.NotifySet, "sadd", key)
 		propagateCmd(c, db, "SADD", key, members)
 	}

@@ -488,14 +488,19 @@ func (r *Reader) materialize() {
 	if cap(r.argv) > maxRetainedArgs && len(r.cur.spans) <= maxRetainedArgs {
 		r.argv = nil
 	}
+	spans := r.cur.spans
 	argv := r.argv[:0]
-	for _, s := range r.cur.spans {
+	if cap(argv) < len(spans) {
+		argv = make([][]byte, 0, len(spans))
+	}
+	argv = argv[:len(spans)]
+	base := r.buf[r.cur.cmdStart:]
+	for i, s := range spans {
 		if s.off < 0 {
-			argv = append(argv, r.bigs[-s.off-1])
+			argv[i] = r.bigs[-s.off-1]
 			continue
 		}
-		a := r.cur.cmdStart + s.off
-		argv = append(argv, r.buf[a:a+s.n:a+s.n])
+		argv[i] = base[s.off : s.off+s.n : s.off+s.n]
 	}
 	r.argv = argv
 }

@@ -220,7 +220,7 @@ func hsetOp(c *keyspace.Ctx, db int, key string, fv []string) (int, error) {
 		}
 	}
 	hashSyncTTL(c, db, e, h)
-	c.Touch(db, key)
+	c.TouchEntry(db, e)
 	c.Notify(db, keyspace.NotifyHash, "hset", key)
 	return n, nil
 }

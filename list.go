@@ -91,23 +91,27 @@ func popEvent(front bool) string {
 // pushOp implements LPUSH/RPUSH (and LPUSHX/RPUSHX with xx): it returns
 // the list's new length, 0 when xx and the key is missing.
 func pushOp(c *keyspace.Ctx, db int, key string, vals []string, front, xx bool) (int, error) {
-	l, err := lookupListWrite(c, db, key)
+	e, err := lookupKindWrite(c, db, key, keyspace.KindList)
 	if err != nil {
 		return 0, err
 	}
-	if l == nil {
+	var l *types.List
+	if e != nil {
+		l = objOf[*types.List](e)
+	} else {
 		if xx {
 			return 0, nil
 		}
 		l = types.NewList()
-		c.Create(db, key).SetObj(keyspace.KindList, l)
+		e = c.Create(db, key)
+		e.SetObj(keyspace.KindList, l)
 	}
 	if front {
 		l.PushFront(vals...)
 	} else {
 		l.PushBack(vals...)
 	}
-	c.Touch(db, key)
+	c.TouchEntry(db, e)
 	c.Notify(db, keyspace.NotifyList, pushEvent(front), key)
 	c.SignalReady(db, key)
 	if c.Journaling() {

@@ -75,7 +75,13 @@ type Session struct {
 
 	idText idText // stream ID replies (cmd_stream.go)
 
-	cmdCache *Command // the command looked up last (lookupCmd)
+	// The command looked up last (lookupCmd) and its name exactly as
+	// the client spelled it (a copy: the argument aliases a buffer).
+	cmdCache     *Command
+	cmdCacheName [16]byte
+	cmdCacheLen  int
+
+	stats []cmdStat // the store's per-command counters (statTable)
 }
 
 // Reply modes of CLIENT REPLY.
@@ -244,14 +250,13 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 	sess.ran, sess.inner = false, 0
 	cmd := sess.exec(args, cw)
 	if cmd != nil {
-		cs := &st.table()[cmd.id]
 		switch {
 		case !sess.ran:
 			if cw.errs > 0 {
-				cs.rejected.Add(1)
+				sess.statTable()[cmd.id].rejected.Add(1)
 			}
 		case cw.errs > sess.inner:
-			cs.failed.Add(1)
+			sess.statTable()[cmd.id].failed.Add(1)
 		}
 	}
 	cw.ReplyWriter = nil
@@ -365,12 +370,21 @@ func (sess *Session) run(cmd *Command, args [][]byte, w resp.ReplyWriter) {
 		d = end - sess.batchLast
 		sess.batchLast = end
 	}
-	cs := &sess.s.cmdStats.table()[cmd.id]
+	cs := &sess.statTable()[cmd.id]
 	cs.calls.Add(1)
 	cs.usec.Add(d.Microseconds())
 	if sess.batchTimed || monitorsActive.Load() > 0 {
 		sess.state().afterCommand(sess, cmd, args, d, sess.batchTimed)
 	}
+}
+
+// statTable returns the store's per-command counters, cached in the
+// session (the table never changes once made).
+func (sess *Session) statTable() []cmdStat {
+	if sess.stats == nil {
+		sess.stats = sess.s.cmdStats.table()
+	}
+	return sess.stats
 }
 
 // discardWriter drops every reply (CLIENT REPLY OFF / SKIP).
@@ -418,13 +432,18 @@ func (sess *Session) MayBlock(args [][]byte) bool {
 // lookupCmd is lookupCommandBytes with a one-entry cache: a client
 // usually sends the same command again (and the server asks MayBlock,
 // then runs it), so most lookups compare a few bytes instead of hashing.
+// The cache holds the name as sent, so a hit is a plain byte comparison
+// (no case folding); the same command spelled another way is looked up
+// and cached in its turn.
 func (sess *Session) lookupCmd(name []byte) *Command {
-	if c := sess.cmdCache; c != nil && nameIs(name, c.Name) {
+	if c := sess.cmdCache; c != nil && len(name) == sess.cmdCacheLen &&
+		string(name) == string(sess.cmdCacheName[:len(name)]) {
 		return c
 	}
 	c := lookupCommandBytes(name)
-	if c != nil {
+	if c != nil && len(name) <= len(sess.cmdCacheName) {
 		sess.cmdCache = c
+		sess.cmdCacheLen = copy(sess.cmdCacheName[:], name)
 	}
 	return c
 }

@@ -60,27 +60,35 @@ func propagateCmd(c *keyspace.Ctx, db int, name, key string, args []string) {
 	c.Propagate(db, append(rec, args...)...)
 }
 
-// saddOp adds members (kept by the set: they must be owned strings) and
-// returns how many were new.
-func saddOp(c *keyspace.Ctx, db int, key string, members []string) (int, error) {
+// saddOp adds members and returns how many were new. The set keeps the
+// members' strings unless borrowed says they alias a buffer the caller
+// reuses (a server's arguments): then it copies those it keeps.
+func saddOp(c *keyspace.Ctx, db int, key string, members []string, borrowed bool) (int, error) {
 	e, s, err := setWrite(c, db, key)
 	if err != nil {
 		return 0, err
 	}
 	if e == nil {
 		s = types.NewSetFor(members[0], len(members))
-		c.Create(db, key).SetObj(keyspace.KindSet, s)
+		e = c.Create(db, key)
+		e.SetObj(keyspace.KindSet, s)
 	} else {
 		s.MaybeConvert(len(members))
 	}
 	added := 0
 	for _, m := range members {
-		if s.Add(m) {
+		var isNew bool
+		if borrowed {
+			isNew = s.AddCopy(m)
+		} else {
+			isNew = s.Add(m)
+		}
+		if isNew {
 			added++
 		}
 	}
 	if added > 0 {
-		c.Touch(db, key)
+		c.TouchEntry(db, e)
 		c.Notify(db, keyspace.NotifySet, "sadd", key)
 		propagateCmd(c, db, "SADD", key, members)
 	}
@@ -492,7 +500,7 @@ func (d *DB) SAdd(key string, members ...string) (int, error) {
 	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
-	n, err := saddOp(&c, d.idx, key, members)
+	n, err := saddOp(&c, d.idx, key, members, false)
 	done(&c)
 	return n, err
 }

@@ -304,17 +304,20 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 		if buf[st.pos] != '*' {
 			return r.parseInline(st, dry)
 		}
-		i := cIndex(buf[st.pos:], '\r')
-		if i < 0 {
-			if len(buf)-st.pos > r.maxInlineLen() {
-				return needMore, protoErr(msgTooBigMbulkCount)
+		n, i, ok := quickHeader(buf[st.pos:])
+		if !ok {
+			i = cIndex(buf[st.pos:], '\r')
+			if i < 0 {
+				if len(buf)-st.pos > r.maxInlineLen() {
+					return needMore, protoErr(msgTooBigMbulkCount)
+				}
+				return needMore, nil
 			}
-			return needMore, nil
+			if i > len(buf)-st.pos-2 { // the byte after '\r' has not arrived
+				return needMore, nil
+			}
+			n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 		}
-		if i > len(buf)-st.pos-2 { // the byte after '\r' has not arrived
-			return needMore, nil
-		}
-		n, ok := parseLL(buf[st.pos+1 : st.pos+i])
 		if !ok || n > r.maxMultibulkLen() {
 			return needMore, protoErr(msgInvalidMultibulkLen)
 		}
@@ -328,22 +331,71 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 		st.mbulk, st.bulklen = n, -1
 		sink.begin(st.pos, n)
 	}
+	if st.bulklen < 0 && !st.inBig {
+		// The common case first, in locals: whole arguments already
+		// buffered behind plain headers. It stops at the first argument
+		// that is anything else (incomplete, big, over a limit, or a
+		// header quickHeader does not take), which the loop below then
+		// handles from its header on.
+		pos, left, spans := st.pos, st.mbulk, sink.spans
+		maxBulk := r.maxBulkLen()
+		if r.Unauthenticated {
+			maxBulk = min(maxBulk, UnauthMaxBulkLen)
+		}
+		// A header is '$', 1 to 9 digits without a leading zero (what
+		// quickHeader takes, shorter: the length fits an int anywhere),
+		// '\r' and one more byte.
+		for left > 0 && pos+3 < len(buf) && buf[pos] == '$' {
+			c := buf[pos+1]
+			if c < '1' || c > '9' {
+				break
+			}
+			n := int(c - '0')
+			j := pos + 2
+			for ; j < len(buf) && j < pos+10; j++ {
+				c = buf[j]
+				if c < '0' || c > '9' {
+					break
+				}
+				n = n*10 + int(c-'0')
+			}
+			if j+1 >= len(buf) || buf[j] != '\r' || int64(n) > maxBulk {
+				break
+			}
+			start := j + 2
+			if len(buf)-start < n+2 {
+				break
+			}
+			spans = append(spans, span{off: start - sink.cmdStart, n: n})
+			pos = start + n + 2
+			left--
+		}
+		st.pos, st.mbulk, sink.spans = pos, left, spans
+	}
 	for st.mbulk > 0 {
 		if st.bulklen < 0 {
-			i := cIndex(buf[st.pos:], '\r')
-			if i < 0 {
-				if len(buf)-st.pos > r.maxInlineLen() {
-					return needMore, protoErr(msgTooBigBulkCount)
+			var n int64
+			var i int
+			ok := false
+			if st.pos < len(buf) && buf[st.pos] == '$' {
+				n, i, ok = quickHeader(buf[st.pos:])
+			}
+			if !ok {
+				i = cIndex(buf[st.pos:], '\r')
+				if i < 0 {
+					if len(buf)-st.pos > r.maxInlineLen() {
+						return needMore, protoErr(msgTooBigBulkCount)
+					}
+					return needMore, nil
 				}
-				return needMore, nil
+				if i > len(buf)-st.pos-2 {
+					return needMore, nil
+				}
+				if buf[st.pos] != '$' {
+					return needMore, expectedDollar(buf[st.pos])
+				}
+				n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 			}
-			if i > len(buf)-st.pos-2 {
-				return needMore, nil
-			}
-			if buf[st.pos] != '$' {
-				return needMore, expectedDollar(buf[st.pos])
-			}
-			n, ok := parseLL(buf[st.pos+1 : st.pos+i])
 			if !ok || n < 0 || n > r.maxBulkLen() {
 				return needMore, protoErr(msgInvalidBulkLen)
 			}
@@ -436,14 +488,19 @@ func (r *Reader) materialize() {
 	if cap(r.argv) > maxRetainedArgs && len(r.cur.spans) <= maxRetainedArgs {
 		r.argv = nil
 	}
+	spans := r.cur.spans
 	argv := r.argv[:0]
-	for _, s := range r.cur.spans {
+	if cap(argv) < len(spans) {
+		argv = make([][]byte, 0, len(spans))
+	}
+	argv = argv[:len(spans)]
+	base := r.buf[r.cur.cmdStart:]
+	for i, s := range spans {
 		if s.off < 0 {
-			argv = append(argv, r.bigs[-s.off-1])
+			argv[i] = r.bigs[-s.off-1]
 			continue
 		}
-		a := r.cur.cmdStart + s.off
-		argv = append(argv, r.buf[a:a+s.n:a+s.n])
+		argv[i] = base[s.off : s.off+s.n : s.off+s.n]
 	}
 	r.argv = argv
 }
@@ -571,6 +628,39 @@ func (r *Reader) shift(k int) {
 	if r.st.mbulk > 0 {
 		r.cur.cmdStart -= k
 	}
+}
+
+// quickHeader parses the common header line quickly: b starts with the
+// line's type byte ('*' or '$', not checked), then "0" or up to 18 digits
+// without a leading zero, then '\r' and at least one more byte. It returns
+// the number and the index of the '\r'. Any other line, complete or not,
+// gives ok false and is left to cIndex and parseLL, which then find exactly
+// what the general path would: the first '\r' follows only digits, so no
+// NUL comes before it, and such digits are what parseLL accepts.
+func quickHeader(b []byte) (n int64, i int, ok bool) {
+	if len(b) < 4 {
+		return 0, 0, false
+	}
+	c := b[1]
+	if c < '1' || c > '9' {
+		if c == '0' && b[2] == '\r' {
+			return 0, 2, true
+		}
+		return 0, 0, false
+	}
+	n = int64(c - '0')
+	// Stop one byte short of the end: the byte after '\r' must be there.
+	for i = 2; i < len(b)-1 && i < 19; i++ {
+		c = b[i]
+		if c == '\r' {
+			return n, i, true
+		}
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return 0, 0, false
 }
 
 // cIndex returns the index of the first c in b, or -1 if there is none or a

@@ -761,3 +761,49 @@ func BenchmarkReader_PipelinedSet_100KB(b *testing.B) {
 func BenchmarkReader_Inline(b *testing.B) {
 	benchmarkReaderPipeline(b, "SET key:000000000001 \"some value\"\r\n")
 }
+
+// TestQuickHeader_MatchesGeneralPath checks the header fast path against
+// cIndex and parseLL: whenever quickHeader accepts a line, the general
+// path finds the same '\r' with its next byte present and the same number.
+// Random lines over a small alphabet (digits, signs, CR, LF, NUL, letters)
+// with a printed seed, plus the edge cases by hand.
+func TestQuickHeader_MatchesGeneralPath(t *testing.T) {
+	check := func(b []byte) {
+		t.Helper()
+		n, i, ok := quickHeader(b)
+		if !ok {
+			return
+		}
+		ci := cIndex(b, '\r')
+		require.Equal(t, ci, i, "%q", b)
+		require.LessOrEqual(t, i, len(b)-2, "%q: the byte after CR", b)
+		ln, lok := parseLL(b[1:i])
+		require.True(t, lok, "%q", b)
+		require.Equal(t, ln, n, "%q", b)
+	}
+	for _, s := range []string{
+		"$0\r\n", "$0\r", "$00\r\n", "$01\r\n", "$1\r\n", "$1\r", "$-1\r\n", "$+1\r\n",
+		"$123456789012345678\r\n", "$1234567890123456789\r\n", "$9223372036854775807\r\n",
+		"$99999999999999999999\r\n", "$1\x00\r\n", "$ 1\r\n", "$1 \r\n", "*3\r\n", "*\r\n",
+	} {
+		check([]byte(s))
+	}
+	// "$1\r" lacks the byte after CR; "$01" has a leading zero; neither is
+	// taken by the fast path.
+	for _, s := range []string{"$1\r", "$0\r", "$01\r\n", "$1234567890123456789\r\n"} {
+		_, _, ok := quickHeader([]byte(s))
+		assert.False(t, ok, "%q", s)
+	}
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	const alphabet = "0123456789012345678901-+\r\n\x00a$*"
+	b := make([]byte, 0, 32)
+	for range 200000 {
+		b = append(b[:0], "$*"[rng.IntN(2)])
+		for range rng.IntN(24) {
+			b = append(b, alphabet[rng.IntN(len(alphabet))])
+		}
+		check(b)
+	}
+}

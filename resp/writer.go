@@ -108,6 +108,10 @@ func (w *Writer) Raw(b []byte) { w.buf = append(w.buf, b...) }
 
 // header appends prefix, n in decimal and CRLF.
 func (w *Writer) header(prefix byte, n int64) {
+	if uint64(n) < 10 { // 0 to 9: the common ":0", ":1", "*2" in one append
+		w.buf = append(w.buf, prefix, '0'+byte(n), '\r', '\n')
+		return
+	}
 	w.buf = append(w.buf, prefix)
 	w.buf = strconv.AppendInt(w.buf, n, 10)
 	w.buf = append(w.buf, '\r', '\n')

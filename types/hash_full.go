@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
-	"strings"
 	"unsafe"
 )
 
@@ -94,11 +93,9 @@ func hfHash(s string) uint32 { return uint32(maphash.String(hfSeed, s)) }
 // not enough: Go returns the other operand itself when one is empty, and
 // the caller's strings may alias a buffer that is about to be reused.)
 func newHEntry(field, value string, h uint32) hentry {
-	var b strings.Builder
-	b.Grow(len(field) + len(value))
-	b.WriteString(field)
-	b.WriteString(value)
-	return hentry{kv: b.String(), flen: uint32(len(field)), hash: h}
+	b := make([]byte, len(field)+len(value))
+	copy(b[copy(b, field):], value)
+	return hentry{kv: unsafe.String(unsafe.SliceData(b), len(b)), flen: uint32(len(field)), hash: h}
 }
 
 // Len returns the number of fields, counting fields that expired but were

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/embedis/embedis/internal/rconv"
@@ -147,7 +148,16 @@ func (s *Set) Has(m string) bool {
 
 // Add adds m and reports whether it was new, converting the encoding as
 // Redis's setTypeAddAux does. The set keeps m (strings are immutable).
-func (s *Set) Add(m string) bool {
+func (s *Set) Add(m string) bool { return s.add(m, false) }
+
+// AddCopy is Add for an m that may alias a buffer the caller reuses (a
+// server's argument): the set keeps a copy of m when it keeps the string
+// itself, so adding a member already present allocates nothing.
+func (s *Set) AddCopy(m string) bool { return s.add(m, true) }
+
+// add is Add; with borrowed set, m is cloned before the hashtable keeps it
+// (the intset and listpack encodings copy its value or bytes anyway).
+func (s *Set) add(m string, borrowed bool) bool {
 	switch s.enc {
 	case encIntset:
 		if v, ok := rconv.ParseIntString(m); ok {
@@ -171,7 +181,7 @@ func (s *Set) Add(m string) bool {
 			return true
 		}
 		s.toHashtable(len(s.ints) + 1)
-		s.ht.insert(m)
+		s.ht.insert(ownStr(m, borrowed))
 		return true
 	case encListpack:
 		if s.lp.find(m) >= 0 {
@@ -187,8 +197,16 @@ func (s *Set) Add(m string) bool {
 	if s.ht.find(m) >= 0 {
 		return false
 	}
-	s.ht.insert(m)
+	s.ht.insert(ownStr(m, borrowed))
 	return true
+}
+
+// ownStr returns m, cloned when borrowed.
+func ownStr(m string, borrowed bool) string {
+	if borrowed {
+		return strings.Clone(m)
+	}
+	return m
 }
 
 // Remove deletes m and reports whether it was a member.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -380,4 +381,32 @@ func TestSet_Listpack_ModelRandom(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSet_AddCopy_KeepsNoAlias adds members that alias a buffer which is
+// then overwritten, in every encoding (intset, listpack, hashtable, and
+// the conversions on the way), and checks that the set kept their values.
+func TestSet_AddCopy_KeepsNoAlias(t *testing.T) {
+	s := checked(t, NewSet())
+	buf := make([]byte, 0, 64)
+	view := func(v string) string {
+		buf = append(buf[:0], v...)
+		return unsafe.String(unsafe.SliceData(buf), len(buf))
+	}
+	var want []string
+	for i := range 300 {
+		m := strconv.Itoa(i)
+		if i%3 == 1 {
+			m = "m" + m
+		}
+		require.True(t, s.AddCopy(view(m)))
+		require.False(t, s.AddCopy(view(m)), "second add of %q", m)
+		want = append(want, m)
+		copy(buf[:cap(buf)], strings.Repeat("#", cap(buf)))
+	}
+	assert.Equal(t, "hashtable", s.Encoding())
+	for _, m := range want {
+		assert.True(t, s.Has(m), m)
+	}
+	assert.Equal(t, len(want), s.Len())
 }

@@ -162,6 +162,9 @@ func (l *eventLoop) run() {
 						break
 					}
 				}
+				// Tasks may close or move connections (CLIENT KILL,
+				// shutdown): replies already made go out first.
+				l.flushPending()
 				l.runTasks()
 				if l.stopping {
 					return
@@ -172,14 +175,19 @@ func (l *eventLoop) run() {
 				l.serveReady(c)
 			}
 		}
-		for i, c := range l.flush {
-			if c.loop == l { // not moved or closed since
-				l.flushOrMove(c)
-			}
-			l.flush[i] = nil
-		}
-		l.flush = l.flush[:0]
+		l.flushPending()
 	}
+}
+
+// flushPending writes the replies of the connections queued in l.flush.
+func (l *eventLoop) flushPending() {
+	for i, c := range l.flush {
+		if c.loop == l { // not moved or closed since
+			l.flushOrMove(c)
+		}
+		l.flush[i] = nil
+	}
+	l.flush = l.flush[:0]
 }
 
 func (l *eventLoop) runTasks() {

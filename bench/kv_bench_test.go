@@ -42,58 +42,7 @@ func (e embedisKV) SetTTL(k, v string, ttl time.Duration) {
 }
 func (e embedisKV) Close() { e.s.Close() }
 
-// ---- the floor: a bare 256-way sharded map with RWMutex
-
-type floorEntry struct {
-	v   string
-	exp int64
-}
-
-type floorShard struct {
-	mu sync.RWMutex
-	m  map[string]floorEntry
-	_  [40]byte
-}
-
-type floorKV struct{ shards *[256]floorShard }
-
-func newFloor() kv {
-	f := floorKV{new([256]floorShard)}
-	for i := range f.shards {
-		f.shards[i].m = map[string]floorEntry{}
-	}
-	return f
-}
-
-func fnv(k string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(k); i++ {
-		h ^= uint32(k[i])
-		h *= 16777619
-	}
-	return h
-}
-
-func (f floorKV) Get(k string) (string, bool) {
-	s := &f.shards[fnv(k)&255]
-	s.mu.RLock()
-	e, ok := s.m[k]
-	s.mu.RUnlock()
-	return e.v, ok
-}
-func (f floorKV) Set(k, v string) {
-	s := &f.shards[fnv(k)&255]
-	s.mu.Lock()
-	s.m[k] = floorEntry{v: v}
-	s.mu.Unlock()
-}
-func (f floorKV) SetTTL(k, v string, ttl time.Duration) {
-	s := &f.shards[fnv(k)&255]
-	s.mu.Lock()
-	s.m[k] = floorEntry{v: v, exp: time.Now().Add(ttl).UnixMilli()}
-	s.mu.Unlock()
-}
-func (f floorKV) Close() {}
+// ---- the floor: Floor (floor.go)
 
 // ---- ristretto
 
@@ -160,7 +109,7 @@ type peer struct {
 }
 
 var peers = []peer{
-	{"floor", func(int) kv { return newFloor() }},
+	{"floor", func(int) kv { return NewFloor() }},
 	{"embedis", func(int) kv { return newEmbedis() }},
 	{"otter", newOtter},
 	{"ristretto", newRistretto},
@@ -274,7 +223,7 @@ func BenchmarkKV(b *testing.B) {
 func BenchmarkHeapPerKey_1M_TTL(b *testing.B) {
 	const n = 1 << 20
 	for _, p := range []peer{
-		{"floor", func(int) kv { return newFloor() }},
+		{"floor", func(int) kv { return NewFloor() }},
 		{"embedis", func(int) kv { return newEmbedis() }},
 		{"otter", func(n int) kv { return newOtterTTL(n, time.Hour) }},
 		{"ristretto", newRistretto},

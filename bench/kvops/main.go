@@ -1,10 +1,10 @@
 // Command kvops runs a fixed number of GET/SET operations with 16-byte
 // values over 1M keys (uniformly random, the same sequence every run) on
-// embedis's typed API or on the floor of BenchmarkKV (a 256-way sharded
-// map with RWMutex), for counting instructions and cache misses per
-// operation with valgrind, which the shared machine's noise does not
-// touch: run it with n operations and with 0 and divide the difference
-// by n (kvcachegrind.sh does that).
+// embedis's typed API or on bench.Floor (BenchmarkKV's floor), for
+// counting instructions and cache misses per operation with valgrind,
+// which the shared machine's noise does not touch: run it with n
+// operations and with 0 and divide the difference by n (kvcachegrind.sh
+// does that).
 //
 // Usage: kvops embedis|floor get|set|mix N
 package main
@@ -14,9 +14,9 @@ import (
 	"math/rand"
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/embedis/embedis"
+	"github.com/embedis/embedis/bench"
 )
 
 type kv interface {
@@ -32,44 +32,6 @@ func (e embedisKV) Get(k string) (string, bool) {
 }
 
 func (e embedisKV) Set(k, v string) { e.s.Set(k, v, nil) }
-
-// floorKV is the floor of bench/kv_bench_test.go.
-type floorKV struct {
-	shards *[256]struct {
-		mu sync.RWMutex
-		m  map[string]floorEntry
-		_  [40]byte
-	}
-}
-
-type floorEntry struct {
-	v   string
-	exp int64
-}
-
-func fnv(k string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(k); i++ {
-		h ^= uint32(k[i])
-		h *= 16777619
-	}
-	return h
-}
-
-func (f floorKV) Get(k string) (string, bool) {
-	s := &f.shards[fnv(k)&255]
-	s.mu.RLock()
-	e, ok := s.m[k]
-	s.mu.RUnlock()
-	return e.v, ok
-}
-
-func (f floorKV) Set(k, v string) {
-	s := &f.shards[fnv(k)&255]
-	s.mu.Lock()
-	s.m[k] = floorEntry{v: v}
-	s.mu.Unlock()
-}
 
 const value16 = "0123456789abcdef"
 
@@ -89,15 +51,7 @@ func main() {
 	var c kv
 	switch peer {
 	case "floor":
-		f := floorKV{shards: new([256]struct {
-			mu sync.RWMutex
-			m  map[string]floorEntry
-			_  [40]byte
-		})}
-		for i := range f.shards {
-			f.shards[i].m = map[string]floorEntry{}
-		}
-		c = f
+		c = bench.NewFloor()
 	case "embedis":
 		c = embedisKV{embedis.MustOpen(nil)}
 	default:

@@ -160,13 +160,25 @@ func (sw *snapWriter) write(b []byte) {
 
 // endBlock writes the block being filled, if any.
 func (sw *snapWriter) endBlock() {
-	if sw.blk.Len() == 0 {
-		return
+	if sw.blk.Len() > 0 {
+		sw.writeBlock(nil)
+	}
+}
+
+// writeBlock writes the block being filled, followed by col's bytes when
+// col is not nil, as one block, and starts the next.
+func (sw *snapWriter) writeBlock(col *chunkBuf) {
+	n := sw.blk.Len()
+	if col != nil {
+		n += col.Len()
 	}
 	var hdr [4]byte
-	binary.LittleEndian.PutUint32(hdr[:], uint32(sw.blk.Len()))
+	binary.LittleEndian.PutUint32(hdr[:], uint32(n))
 	sw.write(hdr[:])
 	sw.write(sw.blk.Bytes())
+	if col != nil {
+		col.each(sw.write)
+	}
 	sw.blk.Reset()
 	sw.db = 0
 }
@@ -218,13 +230,7 @@ func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
 	sw.keys++
 	if e.Kind != keyspace.KindString {
 		if sw.col.Len() >= snapBlock {
-			var hdr [4]byte
-			binary.LittleEndian.PutUint32(hdr[:], uint32(sw.blk.Len()+sw.col.Len()))
-			sw.write(hdr[:])
-			sw.write(sw.blk.Bytes())
-			sw.col.each(sw.write)
-			sw.blk.Reset()
-			sw.db = 0
+			sw.writeBlock(&sw.col) // the block of its own begun above
 			return sw.err
 		}
 		sw.col.each(func(c []byte) { sw.blk.Write(c) })

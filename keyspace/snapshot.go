@@ -294,9 +294,6 @@ func (s *Snapshot) copyShard(i int) {
 				var obj any
 				b := (*objBox)(e.p)
 				if b != nil {
-					if b.shared != nil { // a mark left by an earlier snapshot
-						b.unshare()
-					}
 					obj = b.v
 				}
 				if sh, ok := obj.(Sharer); ok && sh.Share() {
@@ -304,6 +301,8 @@ func (s *Snapshot) copyShard(i int) {
 						sc.reading = new(atomic.Bool)
 						sc.reading.Store(true)
 					}
+					// (replaces any mark an earlier snapshot left: that
+					// snapshot is done with the value)
 					b.shared = sc.reading
 				} else if cl, ok := obj.(Cloner); ok {
 					obj = cl.Clone()

@@ -151,15 +151,23 @@ func TestPersistence_SnapshotRoundTrip(t *testing.T) {
 	s, err := Open(&Options{Dir: d})
 	require.NoError(t, err)
 	populate(t, s)
+	r := saveAndReopen(t, s, d)
+	assert.WithinDuration(t, time.Now(), r.LastSave(), 5*time.Second)
+}
+
+// saveAndReopen saves s (opened on dir d), closes it, opens d again and
+// checks that the new store holds what s held. The new store is closed
+// when the test ends.
+func saveAndReopen(t *testing.T, s *Store, d string) *Store {
+	t.Helper()
 	require.NoError(t, s.Save(context.Background()))
 	want := digest(t, s)
 	require.NoError(t, s.Close())
-
 	r, err := Open(&Options{Dir: d})
 	require.NoError(t, err)
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	assert.Equal(t, want, digest(t, r))
-	assert.WithinDuration(t, time.Now(), r.LastSave(), 5*time.Second)
+	return r
 }
 
 // TestPersistence_SnapshotLargeCollections round-trips collections whose
@@ -190,14 +198,7 @@ func TestPersistence_SnapshotLargeCollections(t *testing.T) {
 	}
 	_, err = db.Set("after", "y", nil)
 	require.NoError(t, err)
-	require.NoError(t, s.Save(context.Background()))
-	want := digest(t, s)
-	require.NoError(t, s.Close())
-
-	r, err := Open(&Options{Dir: d})
-	require.NoError(t, err)
-	defer r.Close()
-	assert.Equal(t, want, digest(t, r))
+	r := saveAndReopen(t, s, d)
 	n, err := r.Select(3).HLen("bighash")
 	require.NoError(t, err)
 	assert.Equal(t, 60_000, n)

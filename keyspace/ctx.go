@@ -362,14 +362,17 @@ func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 	return e
 }
 
+// touchAccess records an access for eviction (Keyspace.touchAccess).
+func (c *Ctx) touchAccess(e *Entry) { c.ks.touchAccess(e) }
+
 // touchAccess records an access for eviction: the LRU clock by default,
 // or whatever the installed AccessPolicy computes (LFU).
-func (c *Ctx) touchAccess(e *Entry) {
-	if p := c.ks.access.Load(); p != nil {
+func (ks *Keyspace) touchAccess(e *Entry) {
+	if p := ks.access.Load(); p != nil {
 		e.SetAccess((*p).OnAccess(e.Access()))
 		return
 	}
-	e.SetAccess(c.ks.lruClock.Load())
+	e.SetAccess(ks.lruClock.Load())
 }
 
 // Create inserts key, which must be absent (call Peek/Lookup first), and

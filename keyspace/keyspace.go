@@ -98,7 +98,7 @@ type Stats struct {
 func (ks *Keyspace) KeyspaceHits() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		n += ks.shards[i].hits
 		ks.shards[i].mu.Unlock()
 	}
@@ -109,7 +109,7 @@ func (ks *Keyspace) KeyspaceHits() int64 {
 func (ks *Keyspace) KeyspaceMisses() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		n += ks.shards[i].misses
 		ks.shards[i].mu.Unlock()
 	}
@@ -121,7 +121,7 @@ func (ks *Keyspace) ResetStats() {
 	ks.Stats.ExpiredKeys.Store(0)
 	ks.Stats.EvictedKeys.Store(0)
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		ks.shards[i].hits, ks.shards[i].misses = 0, 0
 		ks.shards[i].mu.Unlock()
 	}
@@ -276,16 +276,19 @@ func (ks *Keyspace) ShardOf(key string) int {
 	return ks.shardOf(ks.hash(key))
 }
 
-// lockShard locks one shard, waiting out any exclusive section. While a
-// snapshot runs, the shard is copied first if nobody has yet.
+// lockShard locks one shard, waiting out any exclusive section, without
+// copying it into a running snapshot: for walks that change nothing a
+// snapshot copies (counters, waiter queues, access data), or that call
+// copyForWrite before they change something (the active expiry cycle),
+// so that they do not make every shard's copy in a row. Units that write
+// lock through Ctx, which copies.
 func (ks *Keyspace) lockShard(i int) {
-	ks.lockShardFor(i, true)
+	ks.lockShardFor(i, false)
 }
 
-// lockShardFor is lockShard; with copy false it leaves copying to the
-// caller, who must call copyForWrite before it changes anything in the
-// shard (a locker that usually only looks, like the active expiry cycle,
-// so that it does not make every shard's copy in a row).
+// lockShardFor locks shard i, waiting out any exclusive section; with
+// copy true it first copies the shard into a running snapshot if nobody
+// has yet.
 func (ks *Keyspace) lockShardFor(i int, copy bool) {
 	sh := &ks.shards[i]
 	for {
@@ -306,7 +309,7 @@ func (ks *Keyspace) lockShardFor(i int, copy bool) {
 }
 
 // copyForWrite copies shard i into a running snapshot if nobody has yet:
-// a holder of its lock taken with lockShardFor(i, false) calls it before
+// a holder of its lock taken with lockShard (no copy) calls it before
 // changing anything.
 func (ks *Keyspace) copyForWrite(i int) {
 	if s := ks.snap.Load(); s != nil {
@@ -389,7 +392,7 @@ func sortUnique(a []int) []int {
 func (ks *Keyspace) DBSize(db int) int {
 	n := 0
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		if t := ks.shards[i].dbs[db]; t != nil {
 			n += t.live
 		}
@@ -401,7 +404,7 @@ func (ks *Keyspace) DBSize(db int) int {
 // DBStats returns, for db, the number of keys and of keys with an expiry.
 func (ks *Keyspace) DBStats(db int) (keys, expires int) {
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		if t := ks.shards[i].dbs[db]; t != nil {
 			keys += t.live
 			expires += t.ttl
@@ -444,7 +447,7 @@ func (ks *Keyspace) SetFieldExpirer(f FieldExpirer) { ks.fieldExp.Store(&f) }
 func (ks *Keyspace) Dirty() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		n += ks.shards[i].dirty
 		ks.shards[i].mu.Unlock()
 	}

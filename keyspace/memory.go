@@ -85,7 +85,7 @@ func (c *Ctx) account(sh *shard, t *table, e *Entry) {
 func (ks *Keyspace) UsedMemory() int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		for _, t := range ks.shards[i].dbs {
 			if t != nil {
 				n += t.mem
@@ -114,7 +114,7 @@ func (ks *Keyspace) SetMemoryBatch(b int64) {
 func (ks *Keyspace) DBMemory(db int) int64 {
 	var n int64
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		if t := ks.shards[i].dbs[db]; t != nil {
 			n += t.mem
 		}

@@ -30,18 +30,17 @@ const (
 // notifications are enabled. In those cases ReadStr changes nothing and
 // returns ReadSlow: the caller then does the read through a Ctx (Begin,
 // Lock, Lookup, Unlock, Finish), which takes the clock and the locks
-// again. Everything else about the lock is as Ctx.Lock takes it: it waits
-// out an exclusive section and copies the shard into a running snapshot
-// first.
+// again. The lock waits out an exclusive section; it does not copy the
+// shard into a running snapshot (lockShard), as the read changes nothing
+// a snapshot records (counters and access data are not in it).
 func (ks *Keyspace) ReadStr(db int, key string) (string, ReadStatus) {
 	h := ks.hash(key)
 	i := ks.shardOf(h)
 	sh := &ks.shards[i]
 	sh.mu.Lock()
-	if ks.excl.Load() || ks.snap.Load() != nil {
-		// lockShardFor waits out the exclusive section, copies the shard
+	if ks.excl.Load() {
 		sh.mu.Unlock()
-		ks.lockShardFor(i, true)
+		ks.lockShard(i) // waits out the exclusive section
 	}
 	var e *Entry
 	if t := sh.dbs[db]; t != nil {
@@ -61,11 +60,7 @@ func (ks *Keyspace) ReadStr(db int, key string) (string, ReadStatus) {
 		return "", ReadSlow
 	}
 	sh.hits++
-	if p := ks.access.Load(); p != nil {
-		e.SetAccess((*p).OnAccess(e.Access()))
-	} else {
-		e.SetAccess(ks.lruClock.Load())
-	}
+	ks.touchAccess(e)
 	if e.Kind() != KindString {
 		sh.mu.Unlock()
 		return "", ReadWrongType

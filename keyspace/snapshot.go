@@ -111,7 +111,7 @@ func (ks *Keyspace) shardRecordBound(i int) int {
 	n := 0
 	for db := 0; db < ks.dbs; db++ {
 		for p := 0; ; p += measureBatch {
-			ks.lockShardFor(i, false)
+			ks.lockShard(i)
 			t := sh.dbs[db]
 			if t == nil || t.live == 0 || p >= len(t.pages) {
 				sh.mu.Unlock()
@@ -369,7 +369,7 @@ func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 		return err
 	}
 	for i := range ks.shards {
-		ks.lockShard(i) // copies the shard if no writer did
+		ks.lockShardFor(i, true) // copies the shard if no writer did
 		ks.shards[i].mu.Unlock()
 		sc := &s.shards[i]
 		db := 0

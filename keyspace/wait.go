@@ -170,7 +170,7 @@ func (c *Ctx) Waiting(db int, key string) int {
 // its keys again (SignalReady), which passes the turn to the next one.
 func (ks *Keyspace) wake(k dbKey) {
 	i := ks.ShardOf(k.key)
-	ks.lockShardFor(i, false) // touches nothing a snapshot copies
+	ks.lockShard(i)
 	var w *Waiter
 	if wq := ks.shards[i].waiters[k]; wq != nil && len(wq.q) > 0 {
 		w = wq.q[0]
@@ -190,7 +190,7 @@ func (ks *Keyspace) wake(k dbKey) {
 // gets its turn. The caller holds no locks.
 func (ks *Keyspace) serve(k dbKey) {
 	i := ks.ShardOf(k.key)
-	ks.lockShardFor(i, false) // touches nothing a snapshot copies
+	ks.lockShard(i)
 	var ws []*Waiter
 	if wq := ks.shards[i].waiters[k]; wq != nil {
 		ws = append(ws, wq.q...)
@@ -259,7 +259,7 @@ func (c *Ctx) UnblockLocked(w *Waiter) {
 // shard lock in turn.
 func (ks *Keyspace) WakeAll() {
 	for i := range ks.shards {
-		ks.lockShardFor(i, false) // touches nothing a snapshot copies
+		ks.lockShard(i)
 		var ws []*Waiter
 		for _, wq := range ks.shards[i].waiters {
 			ws = append(ws, wq.q...)

@@ -298,9 +298,9 @@ func (s *Store) rewriteLocked(ctx context.Context) error {
 	})
 	if !collected {
 		// Finish failed before writing (the base file could not be
-		// created): only Collect ends a snapshot, and one left running
-		// would hold every later save and rewrite and its shard copies.
-		_ = snap.Collect(func([]keyspace.SnapEntry) error { return nil })
+		// created): a snapshot left running would hold every later save
+		// and rewrite and its shard copies.
+		snap.Abort()
 	}
 	p.lastRewriteOK.Store(err == nil)
 	if err == nil {

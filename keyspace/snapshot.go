@@ -170,7 +170,7 @@ type Sharer interface {
 // at the snapshot's instant (e.g. to switch the append-only log to a new
 // file, so that the snapshot and the log's tail meet exactly). Only one
 // snapshot runs at a time: a second call waits for the first to end.
-// Collect must be called to end it (and release its memory).
+// Collect (or Abort) must be called to end it (and release its memory).
 func (ks *Keyspace) BeginSnapshot(atStart func()) *Snapshot {
 	ks.snapMu.Lock()
 	s := &Snapshot{ks: ks, shards: make([]shardCopy, len(ks.shards)), done: make([]atomic.Bool, len(ks.shards))}
@@ -345,19 +345,8 @@ const snapBatch = 512
 // keyspace stops copying on lock.
 func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 	ks := s.ks
-	defer ks.snapMu.Unlock()
 	next := 0 // the first shard not visited
-	defer func() {
-		ks.snap.Store(nil)
-		// Another goroutine may still be copying a shard that was not
-		// visited: taking its lock waits that out (nobody copies once
-		// the snapshot is unpublished), then its memory can go.
-		for i := next; i < len(ks.shards); i++ {
-			ks.lockShard(i)
-			ks.shards[i].mu.Unlock()
-			s.shards[i].release()
-		}
-	}()
+	defer func() { s.end(next) }()
 	batch := make([]SnapEntry, 0, snapBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -420,6 +409,27 @@ func (s *Snapshot) Collect(fn func(entries []SnapEntry) error) error {
 		}
 	}
 	return nil
+}
+
+// Abort ends a snapshot without collecting it (its consumer failed before
+// it could start): the keyspace stops copying and the copies made so far
+// are released.
+func (s *Snapshot) Abort() { s.end(0) }
+
+// end ends the snapshot: it is unpublished, and the copies of the shards
+// from next on (not visited by Collect) are released.
+func (s *Snapshot) end(next int) {
+	ks := s.ks
+	defer ks.snapMu.Unlock()
+	ks.snap.Store(nil)
+	// Another goroutine may still be copying a shard that was not
+	// visited: taking its lock waits that out (nobody copies once the
+	// snapshot is unpublished), then its memory can go.
+	for i := next; i < len(ks.shards); i++ {
+		ks.lockShard(i)
+		ks.shards[i].mu.Unlock()
+		s.shards[i].release()
+	}
 }
 
 // viewString returns the length-prefixed string at b[off:], without

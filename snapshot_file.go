@@ -65,9 +65,8 @@ type snapWriter struct {
 	// collection cycle during the save, which on a small machine stalls
 	// the writers.
 	col    chunkBuf
-	colEnc *msgpack.Encoder
+	colEnc *msgpack.Encoder // cannot fail: chunkBuf's writes do not
 	ncmds  int
-	colErr error
 }
 
 // chunkBuf is a write buffer made of fixed-size chunks that are kept and
@@ -140,13 +139,9 @@ func newSnapWriter(w *bufio.Writer) *snapWriter {
 // emitCol encodes one of a collection's commands into sw.col.
 func (sw *snapWriter) emitCol(args ...string) {
 	sw.ncmds++
-	if err := sw.colEnc.EncodeArrayLen(len(args)); err != nil && sw.colErr == nil {
-		sw.colErr = err
-	}
+	_ = sw.colEnc.EncodeArrayLen(len(args))
 	for _, a := range args {
-		if err := sw.colEnc.EncodeString(a); err != nil && sw.colErr == nil {
-			sw.colErr = err
-		}
+		_ = sw.colEnc.EncodeString(a)
 	}
 }
 
@@ -187,14 +182,11 @@ func (sw *snapWriter) writeBlock(col *chunkBuf) {
 func (sw *snapWriter) entry(e *keyspace.SnapEntry) error {
 	if e.Kind != keyspace.KindString {
 		sw.col.Reset()
-		sw.ncmds, sw.colErr = 0, nil
+		sw.ncmds = 0
 		noTTL := *e
 		noTTL.ExpireAt = 0
 		if err := entryCommands(&noTTL, sw.emitCol); err != nil {
 			return err
-		}
-		if sw.colErr != nil {
-			return sw.colErr
 		}
 		if sw.col.Len() >= snapBlock {
 			// A large collection gets a block of its own, written

@@ -291,11 +291,7 @@ func (s *Snapshot) copyShard(i int) {
 					off += copy(buf[off:], e.StrView())
 					continue
 				}
-				var obj any
-				b := (*objBox)(e.p)
-				if b != nil {
-					obj = b.v
-				}
+				obj := e.ObjView()
 				if sh, ok := obj.(Sharer); ok && sh.Share() {
 					if sc.reading == nil {
 						sc.reading = new(atomic.Bool)
@@ -303,7 +299,7 @@ func (s *Snapshot) copyShard(i int) {
 					}
 					// (replaces any mark an earlier snapshot left: that
 					// snapshot is done with the value)
-					b.shared = sc.reading
+					(*objBox)(e.p).shared = sc.reading
 				} else if cl, ok := obj.(Cloner); ok {
 					obj = cl.Clone()
 				}

@@ -79,10 +79,11 @@ func TestBlocking_ServedBeforeNextCommand(t *testing.T) {
 	assert.Equal(t, "x", <-got)
 }
 
-// Many readers of one consumer group blocked on a stream: each XADD of a
-// session waits for at most a few retries that serve nothing (serve's
-// bound), and no entry and no reader is lost past the bound: every entry
-// reaches exactly one reader.
+// Many readers of one consumer group blocked on a stream, fed by XADDs of
+// a session (which serves blocked readers before it returns, up to a
+// bound of idle retries): no entry and no reader is lost, whether served
+// by the XADD or left to retry on its own — every entry reaches exactly
+// one reader. (The bound itself is not asserted here.)
 func TestBlocking_ManyGroupReadersEachServedOnce(t *testing.T) {
 	s, _ := openTest(t)
 	sess := s.NewSession()

@@ -86,7 +86,7 @@ func (x *Exec) setReplyBool(b bool) {
 }
 
 func cmdSAdd(x *Exec) {
-	n, err := saddOp(x.c, x.db, x.arg(1), x.setArgViews(2, len(x.args)), true)
+	n, err := saddOp(x.c, x.db, x.arg(1), x.setArgViews(2, len(x.args)))
 	if err != nil {
 		x.err(err)
 		return

@@ -61,9 +61,9 @@ func propagateCmd(c *keyspace.Ctx, db int, name, key string, args []string) {
 }
 
 // saddOp adds members and returns how many were new. The set keeps the
-// members' strings unless borrowed says they alias a buffer the caller
-// reuses (a server's arguments): then it copies those it keeps.
-func saddOp(c *keyspace.Ctx, db int, key string, members []string, borrowed bool) (int, error) {
+// members' strings, unless they alias a buffer the caller reuses (a
+// server's arguments: c.BorrowedKeys): then it copies those it keeps.
+func saddOp(c *keyspace.Ctx, db int, key string, members []string) (int, error) {
 	e, s, err := setWrite(c, db, key)
 	if err != nil {
 		return 0, err
@@ -78,7 +78,7 @@ func saddOp(c *keyspace.Ctx, db int, key string, members []string, borrowed bool
 	added := 0
 	for _, m := range members {
 		var isNew bool
-		if borrowed {
+		if c.BorrowedKeys {
 			isNew = s.AddCopy(m)
 		} else {
 			isNew = s.Add(m)
@@ -500,7 +500,7 @@ func (d *DB) SAdd(key string, members ...string) (int, error) {
 	}
 	var c keyspace.Ctx
 	d.unit(&c, key)
-	n, err := saddOp(&c, d.idx, key, members, false)
+	n, err := saddOp(&c, d.idx, key, members)
 	done(&c)
 	return n, err
 }

@@ -231,10 +231,6 @@ type xaddSpec struct {
 	id   stream.IDSpec
 	noMk bool
 	trim trimSpec
-	// stable: the field/value strings are ordinary Go strings, whose bytes
-	// never change (the typed API), not views of a reused argument buffer
-	// (see stream.AddStable).
-	stable bool
 }
 
 // xaddOp is the one implementation of XADD: it appends fv (field/value
@@ -242,12 +238,13 @@ type xaddSpec struct {
 // found no stream.
 func xaddOp(c *keyspace.Ctx, db int, key string, sp *xaddSpec, fv []string) (id stream.ID, added bool, err error) {
 	if !sp.id.Auto && !sp.id.SeqAuto && sp.id.ID.IsZero() {
-		return id, false, errXAddZero
+		return id, false, errXAddZero // before the lookup, as Redis checks it
 	}
 	return xaddTo(c, db, key, c.LookupWrite(db, key), sp, fv)
 }
 
-// xaddTo is xaddOp for the entry e that a write lookup of key returned.
+// xaddTo is xaddOp for the entry e that a write lookup of key returned;
+// the caller has refused an explicit 0-0 ID (xaddOp does).
 func xaddTo(c *keyspace.Ctx, db int, key string, e *keyspace.Entry, sp *xaddSpec, fv []string) (id stream.ID, added bool, err error) {
 	if e != nil && e.Kind() != keyspace.KindStream {
 		return id, false, ErrWrongType
@@ -263,7 +260,7 @@ func xaddTo(c *keyspace.Ctx, db int, key string, e *keyspace.Entry, sp *xaddSpec
 	} else {
 		s = objOf[*stream.Stream](e)
 	}
-	if sp.stable {
+	if !c.BorrowedKeys { // fv are ordinary strings, not views of a reused buffer
 		id, err = s.AddStable(sp.id, uint64(nowMS(c)), fv)
 	} else {
 		id, err = s.Add(sp.id, uint64(nowMS(c)), fv)
@@ -347,7 +344,7 @@ func (d *DB) XAdd(key string, args *XAddArgs, fieldValues ...string) (StreamID, 
 	if len(fieldValues) == 0 || len(fieldValues)%2 != 0 {
 		return StreamID{}, errWrongArgs("xadd")
 	}
-	sp := xaddSpec{id: stream.IDSpec{Auto: true}, stable: true}
+	sp := xaddSpec{id: stream.IDSpec{Auto: true}}
 	if args != nil {
 		sp.noMk = args.NoMkStream
 		if !args.ID.IsZero() || args.AutoSeq {

@@ -44,16 +44,7 @@ func sintercardKeys(args [][]byte) []int {
 	return pos
 }
 
-// ownedArgs returns arguments from..len-1 as strings the caller may keep.
-func (x *Exec) setArgsOwned(from int) []string {
-	out := make([]string, len(x.args)-from)
-	for i := range out {
-		out[i] = x.argOwned(from + i)
-	}
-	return out
-}
-
-// argStrings returns arguments from..to-1 as strings valid during the
+// setArgViews returns arguments from..to-1 as strings valid during the
 // command.
 func (x *Exec) setArgViews(from, to int) []string {
 	out := make([]string, to-from)

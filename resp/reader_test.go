@@ -788,6 +788,12 @@ func TestQuickHeader_MatchesGeneralPath(t *testing.T) {
 	} {
 		check([]byte(s))
 	}
+	// The usual headers are taken by the fast path (else it would do
+	// nothing and the checks above would pass vacuously).
+	for _, s := range []string{"$1\r\n", "*3\r\n", "$16\r\n", "$12345678\r\n"} {
+		_, _, ok := quickHeader([]byte(s))
+		assert.True(t, ok, "%q", s)
+	}
 	// "$1\r" lacks the byte after CR; "$01" has a leading zero; neither is
 	// taken by the fast path.
 	for _, s := range []string{"$1\r", "$0\r", "$01\r\n", "$1234567890123456789\r\n"} {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/embedis/embedis/internal/rconv"
+	"github.com/embedis/embedis/types"
 )
 
 // Node limits, as Redis's defaults for stream-node-max-entries and
@@ -997,15 +998,11 @@ func raxCount(keys [][16]byte, depth int) int {
 // Clone returns a deep copy of the stream, groups included (COPY).
 func (s *Stream) Clone() any { return s.clone() }
 
-// shareMin is the memory estimate from which a snapshot reads a stream in
-// place (types.ShareMin, which this package does not import).
-const shareMin = 64 << 10
-
 // Share reports whether a snapshot may read s in place rather than clone
 // it under its shard's lock (see keyspace.Sharer): when its entries are
 // large (reads of a stream, its groups and their pending entries change
 // nothing in it).
-func (s *Stream) Share() bool { return s.mem >= shareMin }
+func (s *Stream) Share() bool { return s.mem >= types.ShareMin }
 
 func (s *Stream) clone() *Stream {
 	c := New()

@@ -150,23 +150,6 @@ func lookupCommandBytes(name []byte) *Command {
 	return commands[string(buf[:len(name)])]
 }
 
-// nameIs reports whether name is the command name lower (a lower-case
-// name), ignoring ASCII case.
-func nameIs(name []byte, lower string) bool {
-	if len(name) != len(lower) {
-		return false
-	}
-	for i, ch := range name {
-		if 'A' <= ch && ch <= 'Z' {
-			ch += 'a' - 'A'
-		}
-		if ch != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // KeyPositions returns the argument positions of the keys of a call with
 // args (args[0] is the command name), or nil when the command has none.
 func (c *Command) KeyPositions(args [][]byte) []int {

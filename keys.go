@@ -535,7 +535,9 @@ func (s *Store) SwapDB(a, b int) error {
 	return nil
 }
 
-func equalFoldASCII(a, b string) bool {
+// equalFoldASCII reports whether a and b are equal ignoring ASCII case
+// (a may be a command's argument bytes).
+func equalFoldASCII[T ~string | ~[]byte](a T, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -202,7 +202,7 @@ func (h *scriptHost) cachedCommand(args [][]byte) *Command {
 		return scriptCommand(args)
 	}
 	slot := &h.cmds[(len(name)+int(name[0]|0x20))&(len(h.cmds)-1)]
-	if c := *slot; c != nil && nameIs(name, c.Name) {
+	if c := *slot; c != nil && equalFoldASCII(name, c.Name) {
 		return c
 	}
 	cmd := scriptCommand(args)

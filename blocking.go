@@ -95,18 +95,7 @@ func (x *Exec) blockOn(keys []string, timeout time.Duration, try func() bool) bo
 	served := false
 	for {
 		x.c.Unlock()
-		w.Answer() // the retry, if any, failed and is over
-		stop := false
-		select {
-		case <-w.Ready:
-			w.Took()
-		case <-timer:
-			stop = true
-		case <-done:
-			stop = true
-		case <-unblocked:
-			stop = true
-		}
+		stop := !w.Wait(timer, done, unblocked)
 		x.c.SetNow(0) // a retried command takes a new time snapshot
 		x.c.Lock(all...)
 		if !stop {

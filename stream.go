@@ -778,17 +778,7 @@ func streamWait(c *keyspace.Ctx, db int, keys, lockKeys []string, timeout time.D
 	for {
 		c.Unlock()
 		c.Finish() // deliver what is pending, turns passed on included
-		w.Answer() // the retry, if any, failed and is over
-		select {
-		case <-w.Ready:
-			w.Took()
-		case <-timer:
-			stopped = true
-		case <-done:
-			stopped = true
-		case <-unblocked:
-			stopped = true
-		}
+		stopped = !w.Wait(timer, done, unblocked)
 		c.SetNow(0) // a retried command takes a new time snapshot
 		c.Lock(lockKeys...)
 		if !stopped {

@@ -1055,14 +1055,11 @@ func (d *DB) zblock(ctx context.Context, timeout time.Duration, keys []string, t
 	var stopErr error
 	for {
 		c.Unlock()
-		w.Answer() // the retry, if any, failed and is over
-		select {
-		case <-w.Ready:
-			w.Took()
-		case <-timer:
-			stopErr = Nil
-		case <-ctx.Done():
-			stopErr = ctx.Err()
+		if !w.Wait(timer, ctx.Done(), nil) {
+			stopErr = Nil // timed out
+			if err := ctx.Err(); err != nil {
+				stopErr = err
+			}
 		}
 		c.SetNow(0)
 		c.Lock(keys...)

@@ -3,6 +3,7 @@ package keyspace
 import (
 	"strings"
 	"sync"
+	"time"
 )
 
 // Waiter is a blocked reader (BLPOP, BZPOPMIN, XREAD BLOCK, ...) waiting
@@ -14,9 +15,10 @@ import (
 // A write that gives a key data serves its waiters before it returns, as
 // Redis serves blocked clients before it runs the next command: Finish
 // signals them one at a time and waits for each retry to end (see serve).
-// For that the waiter reports its retries: Took after each signal it
-// received, Answer once the retry is over (with the locks released), and
-// leaving the queues (Unblock, UnblockLocked) ends every wait for it.
+// For that the waiter reports its retries: a blocking command's loop calls
+// Wait each time it has released its locks, which records that the retry
+// in progress is over (answer) and that a signal was taken (took); leaving
+// the queues (Unblock, UnblockLocked) ends every wait for it.
 type Waiter struct {
 	// Ready is signalled (never closed) when a key may have data.
 	Ready chan struct{}
@@ -28,7 +30,7 @@ type Waiter struct {
 
 	mu       sync.Mutex
 	asked    uint64        // signals sent
-	taken    uint64        // asked when the retry in progress began (Took)
+	taken    uint64        // asked when the retry in progress began (took)
 	answered uint64        // signals whose retry is over
 	gone     bool          // left its queues: it will not retry again
 	note     chan struct{} // closed (and replaced) when answered or gone change
@@ -39,18 +41,18 @@ func NewWaiter() *Waiter {
 	return &Waiter{Ready: make(chan struct{}, 1), note: make(chan struct{})}
 }
 
-// Took records that the waiter received Ready and is about to retry.
-// Answer reports when that retry is over.
-func (w *Waiter) Took() {
+// took records that the waiter received Ready and is about to retry.
+// answer reports when that retry is over.
+func (w *Waiter) took() {
 	w.mu.Lock()
 	w.taken = w.asked
 	w.mu.Unlock()
 }
 
-// Answer reports that the retry begun at the last Took is over and its
-// locks are released. Without a Took since the last Answer it does
+// answer reports that the retry begun at the last took is over and its
+// locks are released. Without a took since the last answer it does
 // nothing.
-func (w *Waiter) Answer() {
+func (w *Waiter) answer() {
 	w.mu.Lock()
 	if t := w.taken; t > w.answered {
 		w.answered = t
@@ -59,6 +61,24 @@ func (w *Waiter) Answer() {
 	}
 	w.taken = 0
 	w.mu.Unlock()
+}
+
+// Wait is the waiting step of a blocked reader's loop, called with its
+// locks released: it ends the retry in progress, if any (answer), then
+// waits for a signal on Ready, which it takes (took) and reports with
+// true, or for timer, done or unblocked (nil channels never fire), which
+// it reports with false.
+func (w *Waiter) Wait(timer <-chan time.Time, done, unblocked <-chan struct{}) (ready bool) {
+	w.answer()
+	select {
+	case <-w.Ready:
+		w.took()
+		return true
+	case <-timer:
+	case <-done:
+	case <-unblocked:
+	}
+	return false
 }
 
 // leave marks the waiter gone: it left its queues and its unit is over.

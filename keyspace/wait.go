@@ -155,19 +155,7 @@ func (c *Ctx) Block(w *Waiter, db int, key string) {
 func (c *Ctx) Unblock(w *Waiter) {
 	for _, dk := range w.keys {
 		c.Lock(dk.key)
-		sh, _ := c.shardFor(dk.key)
-		if wq := sh.waiters[dk]; wq != nil {
-			for i, x := range wq.q {
-				if x == w {
-					wq.q = append(wq.q[:i], wq.q[i+1:]...)
-					c.ks.blocked.Add(-1)
-					break
-				}
-			}
-			if len(wq.q) == 0 {
-				delete(sh.waiters, dk)
-			}
-		}
+		c.dequeue(w, dk)
 		c.Unlock()
 	}
 	w.keys = w.keys[:0]
@@ -250,23 +238,30 @@ func (w *Waiter) signal() {
 	}
 }
 
+// dequeue removes w from the queue of dk, whose shard c holds.
+func (c *Ctx) dequeue(w *Waiter, dk dbKey) {
+	sh, _ := c.shardFor(dk.key)
+	wq := sh.waiters[dk]
+	if wq == nil {
+		return
+	}
+	for i, x := range wq.q {
+		if x == w {
+			wq.q = append(wq.q[:i], wq.q[i+1:]...)
+			c.ks.blocked.Add(-1)
+			break
+		}
+	}
+	if len(wq.q) == 0 {
+		delete(sh.waiters, dk)
+	}
+}
+
 // UnblockLocked is Unblock for a caller that already holds the shard
 // locks of every key w waits on (or runs in an exclusive section).
 func (c *Ctx) UnblockLocked(w *Waiter) {
 	for _, dk := range w.keys {
-		sh, _ := c.shardFor(dk.key)
-		if wq := sh.waiters[dk]; wq != nil {
-			for i, x := range wq.q {
-				if x == w {
-					wq.q = append(wq.q[:i], wq.q[i+1:]...)
-					c.ks.blocked.Add(-1)
-					break
-				}
-			}
-			if len(wq.q) == 0 {
-				delete(sh.waiters, dk)
-			}
-		}
+		c.dequeue(w, dk)
 	}
 	w.keys = w.keys[:0]
 	// The waiter is gone once the unit has delivered its effects (Finish):

@@ -478,16 +478,32 @@ func BenchmarkStream_Add(b *testing.B) {
 	}
 }
 
-// refLpStrSize is the listpack size of a string element computed the
-// straightforward way (string2ll, then the string encodings), for the
-// node-split reference.
+// refLpStrSize is the listpack size of a string element computed from
+// the format's rules alone, sharing no code with lpStrSize: a string is
+// stored as an integer when it is an int64 in canonical decimal form
+// (string2ll's rule: no sign but a leading '-', no leading zeros, no
+// "-0"), else as a string (a 1-, 2- or 5-byte header for up to 63, 4095
+// or more bytes) followed by its backlen (Redis's lpEncodeBacklen: 1 byte
+// up to 127, 2 below 16383, 3 below 2097151, 4 below 268435455, else 5).
 func refLpStrSize(s string) int {
-	if len(s) > 0 && len(s) < 21 {
-		if v, ok := parseInt64(s); ok {
-			return refIntSize(v)
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil && strconv.FormatInt(v, 10) == s {
+		return refIntSize(v)
+	}
+	enc := 5 + len(s)
+	switch {
+	case len(s) < 64:
+		enc = 1 + len(s)
+	case len(s) < 4096:
+		enc = 2 + len(s)
+	}
+	backlen := 5
+	for i, limit := range []int{128, 16383, 2097151, 268435455} {
+		if enc < limit {
+			backlen = i + 1
+			break
 		}
 	}
-	return lpRawStrSize(len(s))
+	return enc + backlen
 }
 
 // lpStrSize agrees with the reference sizes, and never exceeds the size
@@ -501,6 +517,7 @@ func TestLpStrSize_MatchesReference(t *testing.T) {
 		"9223372036854775808", "-9223372036854775808", "-9223372036854775809",
 		"12345678901234567890", "123456789012345678901", "1.5", "1e3", "0x10",
 		strings.Repeat("7", 63), strings.Repeat("7", 64), strings.Repeat("z", 4095), strings.Repeat("z", 4096),
+		strings.Repeat("z", 16377), strings.Repeat("z", 16378), strings.Repeat("z", 16379),
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {

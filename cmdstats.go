@@ -32,16 +32,9 @@ type errStats struct {
 // the Store (not the server state) so that counting never creates the
 // server state.
 type commandStats struct {
-	once   sync.Once
-	cmds   []cmdStat // by Command.id
+	cmds   []cmdStat // by Command.id; made by Open (every command registers in init)
 	errs   errStats
 	errors atomic.Int64 // total_error_replies
-}
-
-// table returns the per-command counters, indexed by Command.id.
-func (st *commandStats) table() []cmdStat {
-	st.once.Do(func() { st.cmds = make([]cmdStat, len(commandList)) })
-	return st.cmds
 }
 
 // recordError counts one error reply under its prefix.
@@ -67,7 +60,7 @@ func (st *commandStats) recordError(msg string) {
 // resetCmdStats clears the command and error statistics (CONFIG RESETSTAT).
 func (st *commandStats) reset() {
 	st.errors.Store(0)
-	for i := range st.table() {
+	for i := range st.cmds {
 		c := &st.cmds[i]
 		c.calls.Store(0)
 		c.usec.Store(0)
@@ -82,7 +75,7 @@ func (st *commandStats) reset() {
 // infoCommandStats renders INFO commandstats: one line per command that
 // was called or rejected, in name order.
 func (st *commandStats) infoCommandStats(b *strings.Builder) {
-	t := st.table()
+	t := st.cmds
 	type line struct {
 		name string
 		c    *cmdStat

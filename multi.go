@@ -82,7 +82,7 @@ func cmdExec(x *Exec) {
 		y := Exec{s: x.s, sess: sess, c: x.c, w: x.w, args: args, db: sess.db, cmd: m.cmds[i]}
 		errs := sess.cw.errs
 		y.cmd.run(&y)
-		cs := &sess.s.cmdStats.table()[y.cmd.id]
+		cs := &sess.s.cmdStats.cmds[y.cmd.id]
 		cs.calls.Add(1)
 		if sess.cw.errs > errs {
 			cs.failed.Add(1)

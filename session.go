@@ -80,8 +80,6 @@ type Session struct {
 	cmdCache     *Command
 	cmdCacheName [16]byte
 	cmdCacheLen  int
-
-	stats []cmdStat // the store's per-command counters (statTable)
 }
 
 // Reply modes of CLIENT REPLY.
@@ -253,10 +251,10 @@ func (sess *Session) Exec(args [][]byte, w resp.ReplyWriter) {
 		switch {
 		case !sess.ran:
 			if cw.errs > 0 {
-				sess.statTable()[cmd.id].rejected.Add(1)
+				sess.s.cmdStats.cmds[cmd.id].rejected.Add(1)
 			}
 		case cw.errs > sess.inner:
-			sess.statTable()[cmd.id].failed.Add(1)
+			sess.s.cmdStats.cmds[cmd.id].failed.Add(1)
 		}
 	}
 	cw.ReplyWriter = nil
@@ -370,21 +368,12 @@ func (sess *Session) run(cmd *Command, args [][]byte, w resp.ReplyWriter) {
 		d = end - sess.batchLast
 		sess.batchLast = end
 	}
-	cs := &sess.statTable()[cmd.id]
+	cs := &sess.s.cmdStats.cmds[cmd.id]
 	cs.calls.Add(1)
 	cs.usec.Add(d.Microseconds())
 	if sess.batchTimed || monitorsActive.Load() > 0 {
 		sess.state().afterCommand(sess, cmd, args, d, sess.batchTimed)
 	}
-}
-
-// statTable returns the store's per-command counters, cached in the
-// session (the table never changes once made).
-func (sess *Session) statTable() []cmdStat {
-	if sess.stats == nil {
-		sess.stats = sess.s.cmdStats.table()
-	}
-	return sess.stats
 }
 
 // discardWriter drops every reply (CLIENT REPLY OFF / SKIP).

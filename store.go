@@ -210,6 +210,7 @@ func Open(opts *Options) (*Store, error) {
 	}
 	ks := keyspace.New(keyspace.Config{Databases: o.Databases, Shards: o.Shards, Clock: o.Clock})
 	s := &Store{ks: ks, opts: o, stop: make(chan struct{})}
+	s.cmdStats.cmds = make([]cmdStat, len(commandList))
 	s.maxBulk.Store(o.ProtoMaxBulkLen)
 	s.hz.Store(int64(o.Hz))
 	s.initTunables()

@@ -150,13 +150,18 @@ func (c *Ctx) hashOf(key string) uint64 {
 		return c.lastHash
 	}
 	h := c.ks.hash(key)
+	c.remember(key, h)
+	return h
+}
+
+// remember puts key and its hash h in the one-entry hash cache.
+func (c *Ctx) remember(key string, h uint64) {
 	if len(key) <= len(c.lastKey) {
 		c.lastLen = copy(c.lastKey[:], key)
 		c.lastHash = h
 	} else {
 		c.lastLen = -1
 	}
-	return h
 }
 
 // shardFor returns key's shard and hash. In an exclusive section it
@@ -345,9 +350,9 @@ func (c *Ctx) LookupWrite(db int, key string) *Entry {
 }
 
 // LockLookupWrite is Lock(key) followed by LookupWrite(db, key), with the
-// key hashed and its shard found once: the common single-key write. (It
-// leaves the key out of the one-entry hash cache: a unit that goes on to
-// use the key again by name hashes it once more.)
+// key hashed and its shard found once: the common single-key write. It
+// puts the key in the one-entry hash cache only when it is missing, for
+// the Create that follows (a found key is used through its entry).
 func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 	if c.excl { // Lock is a no-op
 		return c.LookupWrite(db, key)
@@ -356,7 +361,9 @@ func (c *Ctx) LockLookupWrite(db int, key string) *Entry {
 	i := c.ks.shardOf(h)
 	c.LockShard(i)
 	e := c.peek(db, &c.ks.shards[i], uint32(h), key)
-	if e != nil && !c.NoTouch {
+	if e == nil {
+		c.remember(key, h)
+	} else if !c.NoTouch {
 		c.touchAccess(e)
 	}
 	return e

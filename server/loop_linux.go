@@ -243,19 +243,18 @@ func (l *eventLoop) closeConn(c *conn) {
 }
 
 // migrate moves c to a goroutine of its own; pending is a command already
-// read that the goroutine runs first.
+// read that the goroutine runs first. (A connection in a loop always owns
+// its detached descriptor: serveLoopConn.)
 func (l *eventLoop) migrate(c *conn, pending [][]byte) {
-	if c.ownFD {
-		nc, err := reattach(c.fd)
-		if err != nil {
-			l.srv.log.Warn("cannot move a connection out of the event loop", "err", err)
-			l.closeConn(c)
-			return
-		}
-		c.mu.Lock()
-		c.nc = nc // kill and wake use it once loop is nil
-		c.mu.Unlock()
+	nc, err := reattach(c.fd)
+	if err != nil {
+		l.srv.log.Warn("cannot move a connection out of the event loop", "err", err)
+		l.closeConn(c)
+		return
 	}
+	c.mu.Lock()
+	c.nc = nc // kill and wake use it once loop is nil
+	c.mu.Unlock()
 	l.release(c)
 	c.closeOwnFD()
 	if c.killed.Load() {

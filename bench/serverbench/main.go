@@ -17,7 +17,10 @@
 //
 // Both servers run on 127.0.0.1 with persistence off. Each measurement
 // alternates between the two servers, round by round, and the median of
-// the rounds is reported, so that background load hits both alike.
+// the rounds is reported, so that background load hits both alike. The
+// ratio column is the median of the rounds' own ratios (each round's two
+// measurements run back to back, under about the same load), with their
+// range beside it; the rps and p99 columns are each server's medians.
 // Commands embedis does not implement (COMMAND INFO answers nil) are
 // reported as such instead of measured.
 package main
@@ -156,8 +159,8 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 	rver := infoField(rport, "redis_version")
 	fmt.Printf("redis-server %s vs embedis (Redis %s API, %s), %d clients, median of %d rounds, %s/%s, %d CPUs\n\n",
 		rver, infoField(eport, "redis_version"), procsNote, clients, rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | redis p99 ms | embedis p99 ms |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | range | redis p99 ms | embedis p99 ms |")
+	fmt.Println("|---|---:|---:|---:|---:|---|---:|---:|")
 	for _, pipe := range []int{1, 16} {
 		n := n1
 		if pipe > 1 {
@@ -165,7 +168,7 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 		}
 		for _, t := range tests {
 			if !implemented(eport, t.cmd) {
-				fmt.Printf("| %s | %d | | not implemented by embedis | | | |\n", t.name, pipe)
+				fmt.Printf("| %s | %d | | not implemented by embedis | | | | |\n", t.name, pipe)
 				continue
 			}
 			var rr, er []result
@@ -188,8 +191,14 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 					}
 				}
 			}
+			ratios := make([]float64, len(rr))
+			for i := range rr {
+				ratios[i] = er[i].rps / rr[i].rps
+			}
+			sort.Float64s(ratios)
 			r, e := median(rr), median(er)
-			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.3f | %.3f |\n", t.name, pipe, r.rps, e.rps, e.rps/r.rps, r.p99, e.p99)
+			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.2f–%.2f | %.3f | %.3f |\n", t.name, pipe, r.rps, e.rps,
+				ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], r.p99, e.p99)
 		}
 	}
 	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)

@@ -41,10 +41,10 @@ import (
 // descriptor registered in the runtime's epoll signals it on every event
 // of every socket it holds, so while the loop was busy, each packet woke
 // the runtime's idle thread for nothing, and the loop goroutine moved
-// between threads. Measured under redis-benchmark at pipeline 16 (INCR,
-// 2M requests): context switches fell from about 57 K to 2 K, and CPU time
-// from about 470 ticks to 350 (redis-server: about 450 ticks, under 1 K
-// switches).
+// between threads. Measured under redis-benchmark at pipeline 16 (SET,
+// INCR, HSET, 3M requests; bench/RESULTS.md, session 5): context switches
+// fell from 66–99 K to 4–6 K and CPU time from 665–694 ticks to 582–601
+// (redis-server: 673–688 ticks, under 1 K switches).
 
 // eventLoop is one epoll instance and the connections it serves.
 type eventLoop struct {
@@ -128,7 +128,7 @@ func (l *eventLoop) run() {
 		// knows of, so its processor can be given to other goroutines
 		// while it sleeps. (The runtime's monitor thread then wakes now
 		// and then to consider that: at pipeline 1, about one wake for
-		// every seven of the loop's sleeps.)
+		// every seven of the loop's sleeps; bench/RESULTS.md, session 5.)
 		n, err := epollCollect(l.epfd, events)
 		if n == 0 && err == nil {
 			n, err = epollWait(l.epfd, events)

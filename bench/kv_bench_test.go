@@ -53,7 +53,7 @@ func (e embedisKV) Close() { e.s.Close() }
 // It writes nothing, so its workers share no cache line.
 type harnessKV struct{}
 
-func newHarness() kv                            { return harnessKV{} }
+func newHarness() kv                          { return harnessKV{} }
 func (harnessKV) Get(k string) (string, bool) { return "", fnv(k)&1 == 0 }
 func (harnessKV) Set(k, v string) {
 	if fnv(k) == 0 && len(v) == 0 { // uses the hash; never true here

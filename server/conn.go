@@ -102,10 +102,10 @@ func (c *conn) stop() {
 	c.cancel()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if l := c.loop; l != nil {
+	if l := c.loop; l != nil && l.post(func() { l.closeConn(c) }) {
 		// The loop runs commands one batch at a time: between batches
-		// nothing is in flight, so closing there is graceful.
-		l.post(func() { l.closeConn(c) })
+		// nothing is in flight, so closing there is graceful. (A loop
+		// that has failed refuses the task; c then moves to a goroutine.)
 		return
 	}
 	c.woken.Store(true)
@@ -119,10 +119,11 @@ func (c *conn) kill() {
 	c.cancel()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if l := c.loop; l != nil {
-		l.post(func() { l.closeConn(c) })
+	if l := c.loop; l != nil && l.post(func() { l.closeConn(c) }) {
 		return
 	}
+	// In goroutine mode, or moving there from a failed loop (which sees
+	// killed and closes c).
 	_ = c.nc.Close()
 }
 

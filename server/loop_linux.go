@@ -56,6 +56,7 @@ type eventLoop struct {
 	mu    sync.Mutex
 	tasks []func()
 	woken bool
+	dead  bool // run has returned: post takes no more tasks
 
 	conns map[int]*conn // by descriptor; only the loop goroutine uses it
 	// flush holds the connections whose batch of commands is done and
@@ -90,9 +91,15 @@ func newEventLoop(srv *Server) (*eventLoop, error) {
 	return l, nil
 }
 
-// post runs f in the loop goroutine soon. Safe from any goroutine.
-func (l *eventLoop) post(f func()) {
+// post runs f in the loop goroutine soon. Safe from any goroutine. It
+// reports false, and f never runs, when the loop has ended (then its
+// descriptors are closed, and their numbers may belong to other files).
+func (l *eventLoop) post(f func()) bool {
 	l.mu.Lock()
+	if l.dead {
+		l.mu.Unlock()
+		return false
+	}
 	l.tasks = append(l.tasks, f)
 	wake := !l.woken
 	l.woken = true
@@ -100,6 +107,7 @@ func (l *eventLoop) post(f func()) {
 	if wake {
 		_, _ = syscall.Write(l.wakeW, []byte{1})
 	}
+	return true
 }
 
 // stopLoop closes the loop's connections and ends its goroutine.
@@ -116,6 +124,9 @@ func (l *eventLoop) stopLoop() {
 func (l *eventLoop) run() {
 	defer close(l.done)
 	defer func() {
+		l.mu.Lock()
+		l.dead = true // before the wake pipe closes: post writes to it
+		l.mu.Unlock()
 		syscall.Close(l.epfd)
 		syscall.Close(l.wakeR)
 		syscall.Close(l.wakeW)
@@ -138,6 +149,7 @@ func (l *eventLoop) run() {
 		}
 		if err != nil {
 			l.srv.log.Error("epoll_wait", "err", err)
+			l.fail()
 			return
 		}
 		for i := 0; i < n; i++ {
@@ -162,6 +174,23 @@ func (l *eventLoop) run() {
 			}
 		}
 		l.flushPending()
+	}
+}
+
+// fail ends a loop whose epoll descriptor no longer works: the server
+// stops giving it connections, tasks already posted run (a connection
+// being added is then moved out with the others), and every connection
+// moves to a goroutine of its own with its socket and session. Tasks
+// posted from now on are refused (post), and run closes the descriptors.
+func (l *eventLoop) fail() {
+	l.srv.dropLoop(l)
+	l.mu.Lock()
+	l.dead = true
+	l.mu.Unlock()
+	l.flushPending()
+	l.runTasks()
+	for _, c := range l.conns {
+		l.migrate(c, nil)
 	}
 }
 
@@ -191,7 +220,7 @@ func (l *eventLoop) add(c *conn, fd int) {
 	c.mu.Lock()
 	c.loop, c.fd = l, fd
 	c.mu.Unlock()
-	l.post(func() {
+	ok := l.post(func() {
 		if c.closing.Load() {
 			l.closeConn(c)
 			return
@@ -204,6 +233,23 @@ func (l *eventLoop) add(c *conn, fd int) {
 		}
 		l.conns[fd] = c
 	})
+	if ok {
+		return
+	}
+	// The loop has just ended (fail): serve c in a goroutine. It never
+	// was in l.conns, which only the loop goroutine may touch.
+	nc, err := reattach(fd)
+	c.mu.Lock()
+	c.loop = nil
+	if err == nil {
+		c.nc = nc
+	}
+	c.mu.Unlock()
+	if err != nil {
+		c.finish()
+		return
+	}
+	c.toGoroutine(nil)
 }
 
 // release takes c out of the loop (it stays open).
@@ -240,6 +286,13 @@ func (l *eventLoop) migrate(c *conn, pending [][]byte) {
 	c.nc = nc // kill and wake use it once loop is nil
 	c.mu.Unlock()
 	l.release(c)
+	c.toGoroutine(pending)
+}
+
+// toGoroutine serves c, which no loop holds any more and whose net.Conn
+// is a reattached one, in a goroutine of its own; pending is a command
+// already read that it runs first.
+func (c *conn) toGoroutine(pending [][]byte) {
 	c.closeOwnFD()
 	if c.killed.Load() {
 		c.finish()
@@ -461,6 +514,20 @@ func (srv *Server) loopFor() *eventLoop {
 	l := ls.list[ls.next%len(ls.list)]
 	ls.next++
 	return l
+}
+
+// dropLoop takes a failed loop out of the server's list: new connections
+// go to the others, or to a new loop.
+func (srv *Server) dropLoop(l *eventLoop) {
+	ls := &srv.loops
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for i, x := range ls.list {
+		if x == l {
+			ls.list = append(ls.list[:i], ls.list[i+1:]...)
+			return
+		}
+	}
 }
 
 // stopLoops ends every event loop (after their connections are closed).

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,4 +99,55 @@ func TestLoop_DetachedSockets(t *testing.T) {
 	// opened after base was taken and are closed too).
 	assert.Eventually(t, func() bool { return openFDs(t) <= base }, 10*time.Second, time.Millisecond,
 		"descriptors: %d open, %d before the clients", openFDs(t), base)
+}
+
+// A loop whose epoll descriptor stops working ends cleanly: its clients
+// move to goroutines of their own with their sessions, it leaves the
+// server's list (a new client gets a new loop), it takes no more tasks
+// (its wake pipe is closed, and its number may be another file's), and
+// no descriptor is left open when the clients leave.
+func TestLoop_EpollFailure(t *testing.T) {
+	ts := startServer(t, nil)
+	a := ts.raw(t)
+	assert.Equal(t, "+OK\r\n", do(t, a, "SELECT", "2"))
+	assert.Equal(t, "+OK\r\n", do(t, a, "SET", "k", "v"))
+	ts.loops.mu.Lock()
+	require.Len(t, ts.loops.list, 1)
+	l := ts.loops.list[0]
+	ts.loops.mu.Unlock()
+	base := openFDs(t)
+
+	// Put a file that is not an epoll instance at the loop's descriptor
+	// number, and wake the loop: its next epoll_wait fails (EINVAL).
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	require.NoError(t, syscall.Dup3(int(null.Fd()), l.epfd, syscall.O_CLOEXEC))
+	null.Close()
+	require.True(t, l.post(func() {}))
+	select {
+	case <-l.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the loop did not end")
+	}
+	assert.False(t, l.post(func() { t.Error("a task ran on an ended loop") }))
+	ts.loops.mu.Lock()
+	assert.NotContains(t, ts.loops.list, l)
+	ts.loops.mu.Unlock()
+
+	// The client kept its session and is served in its goroutine.
+	assert.Equal(t, "$1\r\nv\r\n", do(t, a, "GET", "k"))
+	// A new client is served (by a new loop).
+	b := ts.raw(t)
+	assert.Equal(t, "+PONG\r\n", do(t, b, "PING"))
+	ts.loops.mu.Lock()
+	require.Len(t, ts.loops.list, 1)
+	assert.NotSame(t, l, ts.loops.list[0])
+	ts.loops.mu.Unlock()
+
+	a.Close()
+	b.Close()
+	require.Eventually(t, func() bool { return ts.NumConns() == 0 }, 10*time.Second, time.Millisecond)
+	// The old loop's three descriptors (the stand-in at its epoll number
+	// and its pipe) are closed; the new loop opened three of its own.
+	require.Eventually(t, func() bool { return openFDs(t) <= base }, 10*time.Second, time.Millisecond)
 }

@@ -11,7 +11,7 @@ type eventLoop struct{}
 
 type loops struct{}
 
-func (l *eventLoop) post(f func())           {}
+func (l *eventLoop) post(f func()) bool      { return false }
 func (l *eventLoop) closeConn(c *conn)       {}
 func (c *conn) loopRead([]byte) (int, error) { return 0, io.EOF }
 

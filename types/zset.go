@@ -473,17 +473,21 @@ func (z *ZSet) insert(member string, score float64, cp bool) {
 	if z.full == nil {
 		n := packCount(z.lp)
 		l := lim()
-		score = zlistpackScore(score)
-		k := zpEntryLen(member, score)
+		// Only a score the listpack keeps is normalized (-0 to 0): a
+		// member that converts the set keeps its score, as in Redis's
+		// zsetAdd (the full set's Insert normalizes if it stays a
+		// listpack).
+		lps := zlistpackScore(score)
+		k := zpEntryLen(member, lps)
 		switch {
 		case n+1 > l.ZSetMaxListpackEntries || len(member) > l.ZSetMaxListpackValue:
 			z.toFull(false, n+1)
 		case !packFits(z.lp, k, 1):
 			z.toFull(true, n+1)
 		default:
-			i := z.search(score, member)
+			i := z.search(lps, member)
 			b, at := packSplice(z.lp, i, i, k)
-			zpPut(b, at, member, score)
+			zpPut(b, at, member, lps)
 			z.lp = b
 			return
 		}

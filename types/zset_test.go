@@ -107,6 +107,15 @@ func TestZSet_NegativeZero(t *testing.T) {
 	s, _ := lp.Score("m")
 	assert.False(t, math.Signbit(s))
 
+	// A member too long for a listpack converts the set first and keeps
+	// its -0 (Redis's zsetAdd converts, then inserts the score as given).
+	long := zsetChecked(t, NewZSet(1, 1))
+	long.Insert("a", 1)
+	long.Insert(strings.Repeat("x", 65), math.Copysign(0, -1))
+	s, _ = long.Score(strings.Repeat("x", 65))
+	assert.True(t, math.Signbit(s))
+	assert.Equal(t, "skiplist", long.Encoding())
+
 	sl := zsetChecked(t, NewZSet(200, 1))
 	sl.Insert("m", math.Copysign(0, -1))
 	s, _ = sl.Score("m")

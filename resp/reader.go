@@ -306,17 +306,10 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 		}
 		n, i, ok := quickHeader(buf[st.pos:])
 		if !ok {
-			i = cIndex(buf[st.pos:], '\r')
-			if i < 0 {
-				if len(buf)-st.pos > r.maxInlineLen() {
-					return needMore, protoErr(msgTooBigMbulkCount)
-				}
-				return needMore, nil
+			var err error
+			if n, i, ok, err = r.slowHeader(buf[st.pos:], '*', msgTooBigMbulkCount); i < 0 {
+				return needMore, err
 			}
-			if i > len(buf)-st.pos-2 { // the byte after '\r' has not arrived
-				return needMore, nil
-			}
-			n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 		}
 		if !ok || n > r.maxMultibulkLen() {
 			return needMore, protoErr(msgInvalidMultibulkLen)
@@ -381,20 +374,10 @@ func (r *Reader) parse(st *parseState, sink *argSink, dry bool) (parseResult, er
 				n, i, ok = quickHeader(buf[st.pos:])
 			}
 			if !ok {
-				i = cIndex(buf[st.pos:], '\r')
-				if i < 0 {
-					if len(buf)-st.pos > r.maxInlineLen() {
-						return needMore, protoErr(msgTooBigBulkCount)
-					}
-					return needMore, nil
+				var err error
+				if n, i, ok, err = r.slowHeader(buf[st.pos:], '$', msgTooBigBulkCount); i < 0 {
+					return needMore, err
 				}
-				if i > len(buf)-st.pos-2 {
-					return needMore, nil
-				}
-				if buf[st.pos] != '$' {
-					return needMore, expectedDollar(buf[st.pos])
-				}
-				n, ok = parseLL(buf[st.pos+1 : st.pos+i])
 			}
 			if !ok || n < 0 || n > r.maxBulkLen() {
 				return needMore, protoErr(msgInvalidBulkLen)
@@ -661,6 +644,31 @@ func quickHeader(b []byte) (n int64, i int, ok bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return 0, 0, false
+}
+
+// slowHeader parses the '*' or '$' header line at the start of b when
+// quickHeader could not, as Redis does: it finds the line's '\r' and
+// parses the number before it. i < 0 means the line is not complete yet
+// (err is tooBig when it is already longer than an inline command may be)
+// or, with err set, that it does not start with want (only a '$' line is
+// checked here: the caller has seen the '*'). ok is false for a malformed
+// number.
+func (r *Reader) slowHeader(b []byte, want byte, tooBig string) (n int64, i int, ok bool, err error) {
+	i = cIndex(b, '\r')
+	if i < 0 {
+		if len(b) > r.maxInlineLen() {
+			return 0, -1, false, protoErr(tooBig)
+		}
+		return 0, -1, false, nil
+	}
+	if i > len(b)-2 { // the byte after '\r' has not arrived
+		return 0, -1, false, nil
+	}
+	if b[0] != want {
+		return 0, -1, false, expectedDollar(b[0])
+	}
+	n, ok = parseLL(b[1:i])
+	return n, i, ok, nil
 }
 
 // cIndex returns the index of the first c in b, or -1 if there is none or a

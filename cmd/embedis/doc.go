@@ -19,11 +19,24 @@
 //
 // # Concurrency
 //
-// One process serves any number of clients in parallel (one goroutine per
-// connection); every command is atomic, as in Redis. SIGINT and SIGTERM
+// One process serves any number of clients (on Linux, TCP and unix-socket
+// clients share a few event loops, and a client that blocks or subscribes
+// gets a goroutine of its own; see package server); every command is
+// atomic, as in Redis. SIGINT and SIGTERM
 // stop it gracefully: listeners close, connections finish their current
 // command, the final snapshot is written when save points are configured,
 // and the append-only log is flushed.
+//
+// # Memory and the garbage collector
+//
+// Unlike redis-server, embedis runs Go's garbage collector, whose pace
+// (GOGC) is set by the live heap: a small dataset means a collection every
+// few megabytes of allocation, each adding latency. So while the live heap
+// is small the server raises GOGC to keep the heap goal at 64 MiB or more
+// (the heap floor, gcfloor.go); above that the collector runs as usual.
+// EMBEDIS_GC_HEAP_FLOOR_MB sets the floor in MiB (0 turns it off), and a
+// GOGC setting in the environment turns it off as well. GOMEMLIMIT, when
+// set, bounds the heap as usual.
 //
 // # Caveats
 //

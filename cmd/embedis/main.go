@@ -314,6 +314,12 @@ func serve(cfg *config, confFile string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeLog()
+	floor, err := heapFloorFromProcess()
+	if err != nil {
+		fmt.Fprintf(stderr, "embedis: %v\n", err)
+		return 1
+	}
+	defer startHeapFloor(floor)()
 	cfg.opts.Logf = func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }
 	store, err := embedis.Open(&cfg.opts)
 	if err != nil {

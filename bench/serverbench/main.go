@@ -7,6 +7,7 @@
 //
 //	go run ./serverbench -rounds 3
 //	go run ./serverbench -rounds 3 -only EVALSHA
+//	go run ./serverbench -rounds 9 -pipelines 1
 //
 // EVALSHA runs the seed guide's sliding-window rate-limit script
 // (ZREMRANGEBYSCORE + ZCARD + ZADD NX + EXPIRE), loaded with SCRIPT LOAD
@@ -20,7 +21,12 @@
 // the rounds is reported, so that background load hits both alike. The
 // ratio column is the median of the rounds' own ratios (each round's two
 // measurements run back to back, under about the same load), with their
-// range beside it; the rps and p99 columns are each server's medians.
+// range beside it; the rps and p99 columns are each server's medians, and
+// the last column is the median of the rounds' own p99 ratios. Each depth
+// ends with the geometric means of all its rounds' ratios, every command
+// pooled, with bootstrap 95% intervals: one command's rounds vary by ±20%
+// on a shared machine, so a single row cannot tell a 5% difference from
+// noise, while the pooled mean can.
 // Commands embedis does not implement (COMMAND INFO answers nil) are
 // reported as such instead of measured.
 package main
@@ -33,6 +39,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -88,6 +96,7 @@ func main() {
 		embBin   = flag.String("embedis", "", "embedis binary (default: build github.com/embedis/embedis/cmd/embedis)")
 		procs    = flag.Int("gomaxprocs", 0, "GOMAXPROCS for embedis (0: the Go default, all CPUs)")
 		only     = flag.String("only", "", "comma-separated tests to run (default: all), e.g. EVALSHA")
+		pipes    = flag.String("pipelines", "1,16", "comma-separated pipeline depths to measure")
 	)
 	flag.Parse()
 	if *only != "" {
@@ -107,13 +116,22 @@ func main() {
 		}
 		tests = sel
 	}
-	if err := run(*rounds, *clients, *n1, *n16, *procs, *redisBin, *benchBin, *embBin); err != nil {
+	var depths []int
+	for _, f := range strings.Split(*pipes, ",") {
+		d, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || d < 1 {
+			fmt.Fprintln(os.Stderr, "serverbench: bad pipeline depth", f)
+			os.Exit(2)
+		}
+		depths = append(depths, d)
+	}
+	if err := run(*rounds, *clients, *n1, *n16, *procs, depths, *redisBin, *benchBin, *embBin); err != nil {
 		fmt.Fprintln(os.Stderr, "serverbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string) error {
+func run(rounds, clients, n1, n16, procs int, depths []int, redisBin, benchBin, embBin string) error {
 	tmp, err := os.MkdirTemp("", "serverbench")
 	if err != nil {
 		return err
@@ -159,16 +177,18 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 	rver := infoField(rport, "redis_version")
 	fmt.Printf("redis-server %s vs embedis (Redis %s API, %s), %d clients, median of %d rounds, %s/%s, %d CPUs\n\n",
 		rver, infoField(eport, "redis_version"), procsNote, clients, rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | range | redis p99 ms | embedis p99 ms |")
-	fmt.Println("|---|---:|---:|---:|---:|---|---:|---:|")
-	for _, pipe := range []int{1, 16} {
+	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | range | redis p99 ms | embedis p99 ms | p99 embedis/redis |")
+	fmt.Println("|---|---:|---:|---:|---:|---|---:|---:|---:|")
+	pooled := map[int]*[2][]float64{} // depth: throughput ratios, p99 ratios of every round
+	for _, pipe := range depths {
+		pooled[pipe] = &[2][]float64{}
 		n := n1
 		if pipe > 1 {
 			n = n16
 		}
 		for _, t := range tests {
 			if !implemented(eport, t.cmd) {
-				fmt.Printf("| %s | %d | | not implemented by embedis | | | | |\n", t.name, pipe)
+				fmt.Printf("| %s | %d | | not implemented by embedis | | | | | |\n", t.name, pipe)
 				continue
 			}
 			var rr, er []result
@@ -192,14 +212,30 @@ func run(rounds, clients, n1, n16, procs int, redisBin, benchBin, embBin string)
 				}
 			}
 			ratios := make([]float64, len(rr))
+			p99s := make([]float64, len(rr))
 			for i := range rr {
 				ratios[i] = er[i].rps / rr[i].rps
+				p99s[i] = er[i].p99 / rr[i].p99
 			}
+			pooled[pipe][0] = append(pooled[pipe][0], ratios...)
+			pooled[pipe][1] = append(pooled[pipe][1], p99s...)
 			sort.Float64s(ratios)
+			sort.Float64s(p99s)
 			r, e := median(rr), median(er)
-			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.2f–%.2f | %.3f | %.3f |\n", t.name, pipe, r.rps, e.rps,
-				ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], r.p99, e.p99)
+			fmt.Printf("| %s | %d | %.0f | %.0f | %.2f | %.2f–%.2f | %.3f | %.3f | %.2f |\n", t.name, pipe, r.rps, e.rps,
+				ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], r.p99, e.p99, p99s[len(p99s)/2])
 		}
+	}
+	fmt.Println()
+	for _, pipe := range depths {
+		p := pooled[pipe]
+		if len(p[0]) == 0 {
+			continue
+		}
+		tm, tlo, thi := geoMeanCI(p[0])
+		pm, plo, phi := geoMeanCI(p[1])
+		fmt.Printf("Pipeline %d, every round of every command pooled (%d pairs): embedis/redis throughput %.3f (95%% interval %.3f–%.3f), p99 %.3f (%.3f–%.3f); geometric means.\n",
+			pipe, len(p[0]), tm, tlo, thi, pm, plo, phi)
 	}
 	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)
 	fmt.Printf("EVALSHA as `EVALSHA %s 1 ratelimit:__rand_int__ 1700000000000 60000 100 uid:__rand_int__` after SCRIPT LOAD of the seed's rate-limit script.\n", rateLimitSHA)
@@ -222,6 +258,32 @@ func benchmark(bin, port string, clients, n, pipe int, sel []string) (result, er
 	rps, _ := strconv.ParseFloat(recs[1][1], 64)
 	p99, _ := strconv.ParseFloat(recs[1][6], 64)
 	return result{rps: rps, p99: p99}, nil
+}
+
+// geoMeanCI returns the geometric mean of ratios and a 95% interval for
+// it from a percentile bootstrap (fixed seed, so a run's numbers are
+// reproducible from its measurements).
+func geoMeanCI(ratios []float64) (mean, lo, hi float64) {
+	logs := make([]float64, len(ratios))
+	for i, r := range ratios {
+		logs[i] = math.Log(r)
+	}
+	avg := func(pick func(int) float64) float64 {
+		s := 0.0
+		for i := range logs {
+			s += pick(i)
+		}
+		return s / float64(len(logs))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const resamples = 4000
+	means := make([]float64, resamples)
+	for k := range means {
+		means[k] = avg(func(int) float64 { return logs[rng.IntN(len(logs))] })
+	}
+	sort.Float64s(means)
+	return math.Exp(avg(func(i int) float64 { return logs[i] })),
+		math.Exp(means[resamples*25/1000]), math.Exp(means[resamples*975/1000-1])
 }
 
 func median(rs []result) result {

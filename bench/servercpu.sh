@@ -5,7 +5,10 @@
 # redis-benchmark against each in turn, and prints each server's
 # throughput, p99 latency, CPU time (ticks of 10 ms, user + system, all
 # threads) and context switches (voluntary + involuntary, all threads),
-# read from /proc around each run. Linux only; needs redis-server and
+# read from /proc around each run, and what redis-benchmark itself used:
+# its CPU seconds (user + system) and the run's wall-clock seconds. When
+# client_cpu_s is close to wall_s, the client is the bottleneck and the
+# throughput says little about the server. Linux only; needs redis-server and
 # redis-benchmark. Build the binaries with, e.g.,
 #   git worktree add /tmp/before 619e5b3 && (cd /tmp/before && go build -o /tmp/emb-before ./cmd/embedis)
 #   go build -o /tmp/emb-after ./cmd/embedis
@@ -26,8 +29,12 @@ for _ in $(seq "$rounds"); do
 	for s in "before $pb $ib" "after $pa $ia" "redis $pr $ir"; do
 		set -- $s
 		c0=$(cpu "$3") s0=$(csw "$3")
+		t0=$(date +%s.%N) u0=$(awk '{print $16+$17}' /proc/$$/stat)
 		out=$(redis-benchmark -p "$2" -c 50 -n "$n" -r 100000 -P "$pipeline" -t "$tests" --csv 2>/dev/null |
 			tail -n +2 | cut -d, -f1,2,7 | tr '\n' ' ')
-		echo "$1 $out cpu_ticks=$(($(cpu "$3") - c0)) ctxsw=$(($(csw "$3") - s0))"
+		# Fields 16 and 17 of /proc/self/stat: the CPU ticks of waited-for children.
+		client=$(awk -v u0="$u0" '{printf "%.2f", ($16+$17-u0)/100}' /proc/$$/stat)
+		wall=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.2f", $1-$2}')
+		echo "$1 $out cpu_ticks=$(($(cpu "$3") - c0)) ctxsw=$(($(csw "$3") - s0)) client_cpu_s=$client wall_s=$wall"
 	done
 done

@@ -29,7 +29,11 @@
 // during CLIENT PAUSE), when it subscribes or becomes a MONITOR, when its
 // client stops reading (a write would block), or when an idle timeout is
 // configured. In-memory connections, and every connection elsewhere than
-// Linux, have a goroutine from the start.
+// Linux, have a goroutine from the start. A loop that runs out of ready
+// sockets polls for up to 50µs before it sleeps (Options.LoopPoll), while
+// polling keeps finding work, and never more than a quarter of its time:
+// a busy server spends up to a quarter of a CPU per loop that redis-server
+// would leave idle, and its clients do not pay to wake it.
 //
 // Pub/sub messages and MONITOR lines are queued in the session by the
 // publishing goroutine; the connection's goroutine is woken (its read

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"github.com/embedis/embedis/resp"
@@ -65,6 +66,7 @@ type eventLoop struct {
 	// waits again: reading all input first keeps the replies' wake-ups of
 	// the clients from taking the CPU from the loop between reads.
 	flush    []*conn
+	poll     pollPolicy    // only the loop goroutine uses it
 	stopping bool          // set by stopLoop's task: return after the tasks
 	done     chan struct{} // closed when the loop goroutine has returned
 }
@@ -86,7 +88,8 @@ func newEventLoop(srv *Server) (*eventLoop, error) {
 		syscall.Close(p[1])
 		return nil, err
 	}
-	l := &eventLoop{srv: srv, epfd: epfd, wakeR: p[0], wakeW: p[1], conns: map[int]*conn{}, done: make(chan struct{})}
+	l := &eventLoop{srv: srv, epfd: epfd, wakeR: p[0], wakeW: p[1], conns: map[int]*conn{}, done: make(chan struct{}),
+		poll: newPollPolicy(srv.opts.LoopPoll)}
 	go l.run()
 	return l, nil
 }
@@ -135,14 +138,27 @@ func (l *eventLoop) run() {
 	var drain [64]byte
 	for {
 		// Under load events are waiting: collect them with a raw system
-		// call. Only an idle loop blocks, in a system call the runtime
-		// knows of, so its processor can be given to other goroutines
-		// while it sleeps. (The runtime's monitor thread then wakes now
-		// and then to consider that: at pipeline 1, about one wake for
-		// every seven of the loop's sleeps; bench/RESULTS.md, session 5.)
+		// call. A loop that finds none polls a little longer while
+		// polling has paid off lately (pollPolicy). Only an idle loop
+		// blocks, in a system call the runtime knows of, so its processor
+		// can be given to other goroutines while it sleeps. (The
+		// runtime's monitor thread then wakes now and then to consider
+		// that: at pipeline 1, about one wake for every seven of the
+		// loop's sleeps; bench/RESULTS.md, session 5.)
 		n, err := epollCollect(l.epfd, events)
 		if n == 0 && err == nil {
-			n, err = epollWait(l.epfd, events)
+			t0 := time.Now()
+			if budget := l.poll.budget(t0); budget > 0 {
+				for n == 0 && err == nil && time.Since(t0) < budget {
+					n, err = epollCollect(l.epfd, events)
+				}
+				l.poll.polled(n > 0, time.Since(t0))
+			}
+			if n == 0 && err == nil {
+				t0 := time.Now()
+				n, err = epollWait(l.epfd, events)
+				l.poll.slept(time.Since(t0))
+			}
 		}
 		if err == syscall.EINTR {
 			continue

@@ -53,6 +53,15 @@ type Options struct {
 	// systems always use a goroutine per connection. Default: 0, meaning
 	// one loop per two GOMAXPROCS (at least one).
 	EventLoops int
+	// LoopPoll is how long an event loop that has just run out of ready
+	// connections keeps polling for more before it sleeps in epoll_wait
+	// (Linux). Under load a client's next request usually arrives within
+	// microseconds, and a sleeping loop makes the client's write pay for
+	// waking it, which on a virtual machine means waking an idle virtual
+	// CPU. The loop polls only while polling pays: after a poll that
+	// found nothing it sleeps at once, until a sleep ends within LoopPoll.
+	// Default: 0, meaning 50µs; negative: never poll.
+	LoopPoll time.Duration
 }
 
 // Server serves a Store over RESP2/RESP3 to any number of connections:

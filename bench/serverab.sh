@@ -20,8 +20,11 @@ redis-server --port "$pr" --bind 127.0.0.1 --save "" --appendonly no >/dev/null 
 out=$(mktemp)
 trap 'kill $ia $ib $ir 2>/dev/null; wait 2>/dev/null; rm -f "$out"' EXIT
 for p in "$pa" "$pb" "$pr"; do until redis-cli -p "$p" ping >/dev/null 2>&1; do sleep 0.05; done; done
-for _ in $(seq "$rounds"); do
-	for s in "A $pa" "B $pb" "redis $pr"; do
+order=("A $pa" "B $pb" "redis $pr")
+for r in $(seq "$rounds"); do
+	# Rotate which server goes first, so that position does not favour one.
+	k=$((r % 3))
+	for s in "${order[@]:k}" "${order[@]:0:k}"; do
 		set -- $s
 		redis-cli -p "$2" flushall >/dev/null
 		# CSV: test, rps, avg, min, p50, p95, p99, max
@@ -33,8 +36,8 @@ python3 - "$out" <<'EOF'
 import statistics as st, sys
 rows = {}
 for line in open(sys.argv[1]):
-    who, csv = line.split()
-    f = csv.split(",")
+    who, csv = line.rstrip("\n").split(" ", 1)
+    f = csv.rsplit(",", 7)
     rows.setdefault(who, []).append((float(f[1]), float(f[4]), float(f[6])))
 for who, v in rows.items():
     print("%-5s rounds %d  rps median %.0f  p50 median %.3f  p99 median %.3f  p99s %s" % (

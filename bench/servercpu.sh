@@ -23,6 +23,7 @@ pb=$(freeport) pa=$(freeport) pr=$(freeport)
 redis-server --port "$pr" --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 & ir=$!
 trap 'kill $ib $ia $ir 2>/dev/null; wait 2>/dev/null' EXIT
 for p in "$pb" "$pa" "$pr"; do until redis-cli -p "$p" ping >/dev/null 2>&1; do sleep 0.05; done; done
+hz=$(getconf CLK_TCK)
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 csw() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/{s+=$2} END{print s}'; }
 for _ in $(seq "$rounds"); do
@@ -32,8 +33,9 @@ for _ in $(seq "$rounds"); do
 		t0=$(date +%s.%N) u0=$(awk '{print $16+$17}' /proc/$$/stat)
 		out=$(redis-benchmark -p "$2" -c 50 -n "$n" -r 100000 -P "$pipeline" -t "$tests" --csv 2>/dev/null |
 			tail -n +2 | cut -d, -f1,2,7 | tr '\n' ' ')
-		# Fields 16 and 17 of /proc/self/stat: the CPU ticks of waited-for children.
-		client=$(awk -v u0="$u0" '{printf "%.2f", ($16+$17-u0)/100}' /proc/$$/stat)
+		# Fields 16 and 17 of this shell's stat ($$, not self, which would be
+		# awk's): the CPU ticks of its waited-for children and theirs.
+		client=$(awk -v u0="$u0" -v hz="$hz" '{printf "%.2f", ($16+$17-u0)/hz}' /proc/$$/stat)
 		wall=$(echo "$(date +%s.%N) $t0" | awk '{printf "%.2f", $1-$2}')
 		echo "$1 $out cpu_ticks=$(($(cpu "$3") - c0)) ctxsw=$(($(csw "$3") - s0)) client_cpu_s=$client wall_s=$wall"
 	done

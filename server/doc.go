@@ -31,9 +31,10 @@
 // configured. In-memory connections, and every connection elsewhere than
 // Linux, have a goroutine from the start. A loop that runs out of ready
 // sockets polls for up to 50µs before it sleeps (Options.LoopPoll), while
-// polling keeps finding work, and never more than a quarter of its time:
-// a busy server spends up to a quarter of a CPU per loop that redis-server
-// would leave idle, and its clients do not pay to wake it.
+// polling keeps finding work, and for at most 2.5 ms of each 10 ms
+// accounting period: a busy server spends up to about a quarter of a CPU
+// per loop that redis-server would leave idle, and its clients do not pay
+// to wake it.
 //
 // Pub/sub messages and MONITOR lines are queued in the session by the
 // publishing goroutine; the connection's goroutine is woken (its read

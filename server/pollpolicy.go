@@ -14,7 +14,7 @@ const defaultLoopPoll = 50 * time.Microsecond
 // pipeline 1 (SET, GET and HSET, 200 K requests each, 50 clients) a loop
 // that slept whenever it found nothing switched context 150–173 K times,
 // and redis-benchmark, the bottleneck there, used 8.1–9.5 s of CPU; with
-// polling, 19–31 K switches and 7.5–7.9 s, for about 5% more CPU in the
+// polling, 19–31 K switches and 7.5–7.9 s, for about 6% more CPU in the
 // server (bench/RESULTS.md, session 6). So the loop first polls, for up
 // to the window, and sleeps only if nothing came.
 //
@@ -22,11 +22,14 @@ const defaultLoopPoll = 50 * time.Microsecond
 // off, and it comes back on only after a sleep that ended within the
 // window (a poll would have caught that event). A server with light or
 // bursty traffic therefore polls at most once per quiet spell, and an
-// idle one not at all. And polling may take at most a quarter of each
-// 10 ms: with few clients each request comes just later than the loop
-// needs to answer the last, every poll succeeds, and an unbounded loop
-// would spend a whole CPU waiting (one redis-benchmark client: 97% of a
-// CPU polling, against 54% for a loop that sleeps).
+// idle one not at all. And polling may take at most 2.5 ms of each 10 ms
+// accounting period (a period starts at the first poll after the last
+// one ended, so two periods' polls can fall close together; a poll may
+// also overrun its budget by one epoll_pwait): with few clients each
+// request comes just later than the loop needs to answer the last,
+// every poll succeeds, and an unbounded loop would spend a whole CPU
+// waiting (one redis-benchmark client: 97% of a CPU with polling
+// unbounded, against 52% for a loop that sleeps).
 type pollPolicy struct {
 	window time.Duration // 0: never poll
 	on     bool

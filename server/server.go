@@ -59,7 +59,8 @@ type Options struct {
 	// microseconds, and a sleeping loop makes the client's write pay for
 	// waking it, which on a virtual machine means waking an idle virtual
 	// CPU. The loop polls only while polling pays: after a poll that
-	// found nothing it sleeps at once, until a sleep ends within LoopPoll.
+	// found nothing it sleeps at once, until a sleep ends within LoopPoll,
+	// and it polls for at most 2.5 ms of each 10 ms accounting period.
 	// Default: 0, meaning 50µs; negative: never poll.
 	LoopPoll time.Duration
 }

@@ -46,6 +46,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,7 +124,9 @@ func main() {
 			fmt.Fprintln(os.Stderr, "serverbench: bad pipeline depth", f)
 			os.Exit(2)
 		}
-		depths = append(depths, d)
+		if !slices.Contains(depths, d) {
+			depths = append(depths, d)
+		}
 	}
 	if err := run(*rounds, *clients, *n1, *n16, *procs, depths, *redisBin, *benchBin, *embBin); err != nil {
 		fmt.Fprintln(os.Stderr, "serverbench:", err)
@@ -237,7 +240,7 @@ func run(rounds, clients, n1, n16, procs int, depths []int, redisBin, benchBin, 
 		fmt.Printf("Pipeline %d, every round of every command pooled (%d pairs): embedis/redis throughput %.3f (95%% interval %.3f–%.3f), p99 %.3f (%.3f–%.3f); geometric means.\n",
 			pipe, len(p[0]), tm, tlo, thi, pm, plo, phi)
 	}
-	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P 16, --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)
+	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P <depth> (deeper pipelines), --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)
 	fmt.Printf("EVALSHA as `EVALSHA %s 1 ratelimit:__rand_int__ 1700000000000 60000 100 uid:__rand_int__` after SCRIPT LOAD of the seed's rate-limit script.\n", rateLimitSHA)
 	return nil
 }
@@ -255,14 +258,19 @@ func benchmark(bin, port string, clients, n, pipe int, sel []string) (result, er
 	if err != nil || len(recs) < 2 || len(recs[1]) < 7 {
 		return result{}, fmt.Errorf("unexpected redis-benchmark output %q", out)
 	}
-	rps, _ := strconv.ParseFloat(recs[1][1], 64)
-	p99, _ := strconv.ParseFloat(recs[1][6], 64)
+	rps, err1 := strconv.ParseFloat(recs[1][1], 64)
+	p99, err2 := strconv.ParseFloat(recs[1][6], 64)
+	if err1 != nil || err2 != nil || rps <= 0 || p99 <= 0 {
+		return result{}, fmt.Errorf("unexpected redis-benchmark figures in %q", out)
+	}
 	return result{rps: rps, p99: p99}, nil
 }
 
 // geoMeanCI returns the geometric mean of ratios and a 95% interval for
 // it from a percentile bootstrap (fixed seed, so a run's numbers are
-// reproducible from its measurements).
+// reproducible from its measurements). It treats every (command, round)
+// pair as an independent draw; resampling rounds within each command
+// would fit "these ten commands" more closely.
 func geoMeanCI(ratios []float64) (mean, lo, hi float64) {
 	logs := make([]float64, len(ratios))
 	for i, r := range ratios {

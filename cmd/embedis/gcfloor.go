@@ -20,18 +20,19 @@ import (
 // no collector (bench/RESULTS.md, session 6).
 //
 // The heap floor raises GOGC while the live heap is small, so that the
-// heap goal is never below the floor: with a 64 MiB floor and 8 MiB live,
-// GOGC becomes 700. Once the live heap passes the floor, GOGC is what the
+// heap goal is the floor: with a 64 MiB floor and 8 MiB live, GOGC
+// becomes about 700. Once the live heap passes the floor, GOGC is what the
 // process started with, and memory use is what it would be without the
 // floor. The floor only delays collections; GOMEMLIMIT, when set, still
 // bounds the heap.
 //
 // It is on by default in the standalone server (not in the library: the
 // collector belongs to the program that embeds a Store). The environment
-// variable EMBEDIS_GC_HEAP_FLOOR_MB sets it in MiB (0 turns it off). Setting GOGC turns it off too: whoever sets GOGC
-// has chosen their collector's pace.
+// variable EMBEDIS_GC_HEAP_FLOOR_MB sets it in MiB (0 turns it off).
+// Setting GOGC turns it off too: whoever sets GOGC has chosen their
+// collector's pace.
 
-// defaultHeapFloor is the heap floor when EMBEDIS_GC_HEAP_FLOOR is unset.
+// defaultHeapFloor is the heap floor when EMBEDIS_GC_HEAP_FLOOR_MB is unset.
 const defaultHeapFloor = 64 << 20
 
 // heapFloorFromEnv returns the heap floor in bytes that the environment
@@ -51,22 +52,27 @@ func heapFloorFromEnv(getenv func(string) string) (uint64, error) {
 	return n << 20, nil
 }
 
-// floorPercent returns the GOGC that puts the heap goal of a heap with
-// live bytes live at floor or above, and never below base. (The goal is
-// live * (1 + GOGC/100); stacks and globals, which also count, only
-// raise it.)
-func floorPercent(live, floor uint64, base int) int {
-	if live == 0 || live >= floor {
+// heapMinimum is the Go runtime's smallest heap goal at GOGC 100; the
+// runtime scales it by GOGC/100.
+const heapMinimum = 4 << 20
+
+// floorPercent returns the GOGC that puts the heap goal at floor, given
+// the live heap and the stacks and globals the collector scans (scan),
+// and never below base. The runtime's goal is the larger of
+// live + (live+scan)*GOGC/100 and heapMinimum*GOGC/100, so GOGC is capped
+// where the second reaches the floor: a tiny heap gets the floor as its
+// goal, not a multiple of it. Zero live and scan (before the first
+// collection) gives that cap.
+func floorPercent(live, scan, floor uint64, base int) int {
+	if live >= floor {
 		return base
 	}
-	p := (floor - live) * 100 / live
-	if p > 1<<20 {
-		p = 1 << 20
+	limit := floor * 100 / heapMinimum
+	p := limit
+	if den := live + scan; den > 0 {
+		p = min(((floor-live)*100+den-1)/den, limit) // rounded up
 	}
-	if int(p) < base {
-		return base
-	}
-	return int(p)
+	return max(int(p), base)
 }
 
 // heapFloor retunes GOGC after every collection (see floorPercent). A
@@ -80,7 +86,6 @@ type heapFloor struct {
 
 	mu      sync.Mutex
 	stopped bool
-	percent int // GOGC as last set
 	sample  []metrics.Sample
 }
 
@@ -100,7 +105,10 @@ func startHeapFloor(floor uint64) (stop func()) {
 	if base < 0 {
 		return func() {} // collection is off: nothing to delay
 	}
-	f := &heapFloor{floor: floor, base: base, percent: base, sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	f := &heapFloor{floor: floor, base: base, sample: []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
+		{Name: "/gc/gogc:percent"},
+	}}
 	f.tune()
 	f.arm()
 	return f.stop
@@ -123,18 +131,14 @@ func (f *heapFloor) tune() bool {
 		return false
 	}
 	metrics.Read(f.sample)
-	live := uint64(0)
-	if f.sample[0].Value.Kind() == metrics.KindUint64 {
-		live = f.sample[0].Value.Uint64()
+	var v [4]uint64 // live heap, stacks scanned, globals scanned, GOGC now
+	for i, s := range f.sample {
+		if s.Value.Kind() == metrics.KindUint64 {
+			v[i] = s.Value.Uint64()
+		}
 	}
-	if live == 0 {
-		// Before the first collection the goal is 4 MiB * GOGC/100;
-		// counting the live heap as 4 MiB puts it near the floor.
-		live = 4 << 20
-	}
-	if p := floorPercent(live, f.floor, f.base); p != f.percent {
+	if p := floorPercent(v[0], v[1]+v[2], f.floor, f.base); uint64(p) != v[3] {
 		debug.SetGCPercent(p)
-		f.percent = p
 	}
 	return true
 }

@@ -14,19 +14,23 @@ import (
 func TestFloorPercent(t *testing.T) {
 	const mib = 1 << 20
 	for _, c := range []struct {
-		live, floor uint64
-		base, want  int
+		live, scan, floor uint64
+		base, want        int
 	}{
-		{8 * mib, 64 * mib, 100, 700},  // goal 8 + 8*7 = 64 MiB
-		{16 * mib, 64 * mib, 100, 300}, // 16 + 48
-		{40 * mib, 64 * mib, 100, 100}, // 60% would be below the base
-		{64 * mib, 64 * mib, 100, 100},
-		{1 << 30, 64 * mib, 100, 100},
-		{8 * mib, 64 * mib, 900, 900}, // never below the starting GOGC
-		{0, 64 * mib, 100, 100},
-		{1, 1 << 40, 100, 1 << 20}, // clamped
+		{8 * mib, 0, 64 * mib, 100, 700},       // goal 8 + 8*7 = 64 MiB
+		{16 * mib, 0, 64 * mib, 100, 300},      // 16 + 48
+		{8 * mib, 8 * mib, 64 * mib, 100, 350}, // 8 + (8+8)*3.5: scanned stacks count
+		{8 * mib, 1, 64 * mib, 100, 700},       // rounded up, never under the floor
+		{40 * mib, 0, 64 * mib, 100, 100},      // 60% would be below the base
+		{64 * mib, 0, 64 * mib, 100, 100},      // at the floor: the base
+		{1 << 30, 0, 64 * mib, 100, 100},       // over it
+		{8 * mib, 0, 64 * mib, 900, 900},       // never below the starting GOGC
+		{1 * mib, 0, 64 * mib, 100, 1600},      // capped: 4 MiB * 16 = 64 MiB minimum goal
+		{0, 0, 64 * mib, 100, 1600},            // before the first collection
+		{0, 0, 4 * mib, 100, 100},              // a floor under the runtime's minimum
+		{1 * mib, 0, 1 << 31, 100, 51200},      // 2 GiB floor: capped at 4 MiB * 512
 	} {
-		assert.Equal(t, c.want, floorPercent(c.live, c.floor, c.base), "live %d floor %d base %d", c.live, c.floor, c.base)
+		assert.Equal(t, c.want, floorPercent(c.live, c.scan, c.floor, c.base), "live %d scan %d floor %d base %d", c.live, c.scan, c.floor, c.base)
 	}
 }
 
@@ -63,6 +67,12 @@ func gogc() uint64 {
 	return s[0].Value.Uint64()
 }
 
+func goal() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 // The floor raises GOGC as collections happen, keeps it raised cycle
 // after cycle, and gives the starting value back when stopped.
 func TestHeapFloor_RetunesEachCycleAndStops(t *testing.T) {
@@ -70,8 +80,17 @@ func TestHeapFloor_RetunesEachCycleAndStops(t *testing.T) {
 	defer debug.SetGCPercent(base)
 	require.Equal(t, uint64(100), gogc())
 
-	stop := startHeapFloor(1 << 30)
+	const floor = 256 << 20
+	stop := startHeapFloor(floor)
 	assert.Greater(t, gogc(), uint64(100), "tuned at start, before any cycle")
+	runtime.GC()
+	for range 100 { // the finalizer retunes after the cycle
+		if g := goal(); g >= floor*9/10 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	assert.InDelta(t, float64(floor), float64(goal()), floor/10, "the heap goal is the floor, not a multiple of it")
 
 	// Each cycle's sentinel sets GOGC again: reset it by hand and wait
 	// for a collection to raise it once more.

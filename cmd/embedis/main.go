@@ -31,6 +31,11 @@ Examples:
        embedis --port 7777
        embedis --port 7777 --replicaof 127.0.0.1 8888
        embedis /etc/myredis.conf --loglevel verbose --requirepass secret
+
+Environment:
+       EMBEDIS_GC_HEAP_FLOOR_MB  the Go heap size below which the collector
+                                 waits (default 64; 0: as GOGC says). Off when
+                                 GOGC is set.
 `
 
 func main() {

@@ -12,14 +12,14 @@
 #   e.g. bash serverab.sh /tmp/emb-before /tmp/emb-after 6 hset 16 1000000
 set -euo pipefail
 A=$1 B=$2 rounds=$3 test=$4 pipeline=$5 n=$6
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/serverlib.sh"
 pa=$(freeport) pb=$(freeport) pr=$(freeport)
 "$A" --port "$pa" --save "" --appendonly no >/dev/null 2>&1 & ia=$!
 "$B" --port "$pb" --save "" --appendonly no >/dev/null 2>&1 & ib=$!
 redis-server --port "$pr" --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 & ir=$!
 out=$(mktemp)
 trap 'kill $ia $ib $ir 2>/dev/null; wait 2>/dev/null; rm -f "$out"' EXIT
-for p in "$pa" "$pb" "$pr"; do until redis-cli -p "$p" ping >/dev/null 2>&1; do sleep 0.05; done; done
+waitping "$pa" "$pb" "$pr"
 order=("A $pa" "B $pb" "redis $pr")
 for r in $(seq "$rounds"); do
 	# Rotate which server goes first, so that position does not favour one.

@@ -11,7 +11,7 @@
 #   e.g. go build -o /tmp/emb ./cmd/embedis && bash bench/serveraof.sh /tmp/emb 3
 set -euo pipefail
 emb=$1 rounds=${2:-3} n=${3:-1000000}
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/serverlib.sh"
 tmp=$(mktemp -d)
 mkdir -p "$tmp/e" "$tmp/r"
 p1=$(freeport) p2=$(freeport) p3=$(freeport) p4=$(freeport)
@@ -20,7 +20,7 @@ p1=$(freeport) p2=$(freeport) p3=$(freeport) p4=$(freeport)
 redis-server --port "$p3" --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" >/dev/null 2>&1 & i3=$!
 redis-server --port "$p4" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --dir "$tmp/r" >/dev/null 2>&1 & i4=$!
 trap 'kill $i1 $i2 $i3 $i4 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-for p in "$p1" "$p2" "$p3" "$p4"; do until redis-cli -p "$p" ping >/dev/null 2>&1; do sleep 0.05; done; done
+waitping "$p1" "$p2" "$p3" "$p4"
 rps() { redis-benchmark -p "$1" -c 50 -n "$n" -r 100000 -P 16 -t set --csv 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"'; }
 echo "round embedis-none embedis-everysec redis-none redis-everysec embedis-ratio redis-ratio"
 for r in $(seq "$rounds"); do

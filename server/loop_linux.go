@@ -152,10 +152,11 @@ func (l *eventLoop) run() {
 				for n == 0 && err == nil && time.Since(t0) < budget {
 					n, err = epollCollect(l.epfd, events)
 				}
-				l.poll.polled(n > 0, time.Since(t0))
+				end := time.Now()
+				l.poll.polled(n > 0, end.Sub(t0))
+				t0 = end // a sleep starts where the poll ended
 			}
 			if n == 0 && err == nil {
-				t0 := time.Now()
 				n, err = epollWait(l.epfd, events)
 				l.poll.slept(time.Since(t0))
 			}

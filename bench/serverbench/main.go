@@ -182,9 +182,11 @@ func run(rounds, clients, n1, n16, procs int, depths []int, redisBin, benchBin, 
 		rver, infoField(eport, "redis_version"), procsNote, clients, rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	fmt.Println("| command | pipeline | redis-server rps | embedis rps | embedis/redis | range | redis p99 ms | embedis p99 ms | p99 embedis/redis |")
 	fmt.Println("|---|---:|---:|---:|---:|---|---:|---:|---:|")
-	pooled := map[int]*[2][]float64{} // depth: throughput ratios, p99 ratios of every round
+	// Per depth, the embedis/redis ratios of every round of every command.
+	type pool struct{ rps, p99 []float64 }
+	pooled := map[int]*pool{}
 	for _, pipe := range depths {
-		pooled[pipe] = &[2][]float64{}
+		pooled[pipe] = &pool{}
 		n := n1
 		if pipe > 1 {
 			n = n16
@@ -220,8 +222,8 @@ func run(rounds, clients, n1, n16, procs int, depths []int, redisBin, benchBin, 
 				ratios[i] = er[i].rps / rr[i].rps
 				p99s[i] = er[i].p99 / rr[i].p99
 			}
-			pooled[pipe][0] = append(pooled[pipe][0], ratios...)
-			pooled[pipe][1] = append(pooled[pipe][1], p99s...)
+			pooled[pipe].rps = append(pooled[pipe].rps, ratios...)
+			pooled[pipe].p99 = append(pooled[pipe].p99, p99s...)
 			sort.Float64s(ratios)
 			sort.Float64s(p99s)
 			r, e := median(rr), median(er)
@@ -232,13 +234,13 @@ func run(rounds, clients, n1, n16, procs int, depths []int, redisBin, benchBin, 
 	fmt.Println()
 	for _, pipe := range depths {
 		p := pooled[pipe]
-		if len(p[0]) == 0 {
+		if len(p.rps) == 0 {
 			continue
 		}
-		tm, tlo, thi := geoMeanCI(p[0])
-		pm, plo, phi := geoMeanCI(p[1])
+		tm, tlo, thi := geoMeanCI(p.rps)
+		pm, plo, phi := geoMeanCI(p.p99)
 		fmt.Printf("Pipeline %d, every round of every command pooled (%d pairs): embedis/redis throughput %.3f (95%% interval %.3f–%.3f), p99 %.3f (%.3f–%.3f); geometric means.\n",
-			pipe, len(p[0]), tm, tlo, thi, pm, plo, phi)
+			pipe, len(p.rps), tm, tlo, thi, pm, plo, phi)
 	}
 	fmt.Printf("\nredis-benchmark -h 127.0.0.1 -p <port> -c %d -n %d (pipeline 1) / -n %d -P <depth> (deeper pipelines), --csv -r 100000; XADD as `XADD mystream MAXLEN ~ 100000 * field value`;\n", clients, n1, n16)
 	fmt.Printf("EVALSHA as `EVALSHA %s 1 ratelimit:__rand_int__ 1700000000000 60000 100 uid:__rand_int__` after SCRIPT LOAD of the seed's rate-limit script.\n", rateLimitSHA)

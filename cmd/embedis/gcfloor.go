@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -152,6 +151,3 @@ func (f *heapFloor) stop() {
 	f.stopped = true
 	debug.SetGCPercent(f.base)
 }
-
-// heapFloorFromProcess reads the floor from this process's environment.
-func heapFloorFromProcess() (uint64, error) { return heapFloorFromEnv(os.Getenv) }

@@ -319,7 +319,7 @@ func serve(cfg *config, confFile string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeLog()
-	floor, err := heapFloorFromProcess()
+	floor, err := heapFloorFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "embedis: %v\n", err)
 		return 1
